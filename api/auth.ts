@@ -1,0 +1,88 @@
+/**
+ * Bearer tokens: ambassadors (stored only as a sha256 hash), the service token of the order and
+ * identity systems, and the ops token. The logged-in customer comes from the identity gateway as
+ * the X-Customer-Id header.
+ */
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Config } from '../config';
+import type { Sql } from '../db/client';
+import { HttpError } from './errors';
+import type { AuthKind } from './registry';
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export function newToken(prefix: string): string {
+  return `${prefix}_${crypto.randomBytes(24).toString('base64url')}`;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+export interface AuthedAmbassador {
+  id: string;
+  kind: 'individual' | 'enterprise';
+}
+
+const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
+
+export function authMiddleware(deps: { sql: Sql; config: Config }) {
+  const { sql, config } = deps;
+  return (kind: AuthKind): RequestHandler[] => {
+    switch (kind) {
+      case 'none':
+        return [];
+      case 'customer':
+        return [
+          (req, res, next) => {
+            const id = req.header('x-customer-id');
+            if (id !== undefined && !ID_PATTERN.test(id)) {
+              next(new HttpError(400, 'validation_failed', 'X-Customer-Id is not a valid customer id'));
+              return;
+            }
+            res.locals.customerId = id;
+            next();
+          },
+        ];
+      case 'service':
+      case 'ops': {
+        const secret = kind === 'service' ? config.SERVICE_TOKEN : config.OPS_TOKEN;
+        return [
+          (req, _res, next) => {
+            const token = bearer(req.header('authorization'));
+            if (!token || !sameSecret(token, secret)) next(unauthorized(`a valid ${kind} token is required`));
+            else next();
+          },
+        ];
+      }
+      case 'ambassador':
+        return [
+          async (req, res, next) => {
+            try {
+              const token = bearer(req.header('authorization'));
+              if (!token) throw unauthorized('an ambassador token is required (Authorization: Bearer ...)');
+              const [row] = await sql<AuthedAmbassador[]>`
+                SELECT id, kind FROM ambassadors WHERE token_hash = ${hashToken(token)}`;
+              if (!row) throw unauthorized('unknown or revoked ambassador token');
+              res.locals.ambassador = row;
+              next();
+            } catch (err) {
+              next(err);
+            }
+          },
+        ];
+    }
+  };
+}

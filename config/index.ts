@@ -1,0 +1,62 @@
+/**
+ * One typed config module: every setting comes from the environment with a default, is validated
+ * at start, and a bad value stops the process with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The environment variables this system reads, with their defaults. */
+export const ConfigSchema = z.object({
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size like 100kb').default('100kb'),
+  /** When set, use this Temporal server; otherwise `npm start` runs the local dev server. */
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('ambassador-settlement'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Explicit path to the `temporal` CLI (dev server); else PATH, then .venv. */
+  TEMPORAL_CLI_PATH: optionalString,
+  /** Explicit path to the time-skipping test server; else PATH, then .venv, then SDK download. */
+  TEMPORAL_TEST_SERVER_PATH: optionalString,
+  /** When set, use this Postgres; otherwise an embedded server with its data under DATA_DIR. */
+  DATABASE_URL: optionalString,
+  PG_PORT: port.default(5433),
+  DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Keyed-hash secret for customer identity attributes (ID number, phone, email). */
+  IDENTITY_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-identity-secret-change-me'),
+  /** Bearer token of the order and identity systems. */
+  SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-service-token-change-me'),
+  /** Bearer token of operations staff. */
+  OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-ops-token-change-me'),
+  /** Optional JSON file with a rule-set table replacing the defaults (validated on load). */
+  RULESET_FILE: optionalString,
+  /** Base URL used in promotion links. */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses and validates settings; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

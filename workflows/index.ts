@@ -1,0 +1,2 @@
+/** Every workflow the worker hosts (the bundle entry point). */
+export * from './probe';
