@@ -7,6 +7,9 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
+import { createAssociationActivities } from './association';
+import { createOrderActivities } from './order';
+import { createWithdrawalActivities } from './withdrawal';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -15,8 +18,12 @@ export interface ActivityDeps {
   logger: Logger;
 }
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createAssociationActivities(deps),
+    ...createOrderActivities(deps),
+    ...createWithdrawalActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,6 +9,9 @@ import { authMiddleware } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { ApiRegistry } from './registry';
 import { healthRoutes } from './routes/health';
+import { associationsRoutes } from './routes/associations';
+import { ordersRoutes } from './routes/orders';
+import { withdrawalsRoutes } from './routes/withdrawals';
 
 export interface ApiDeps {
   sql: Sql;
@@ -20,6 +23,9 @@ export interface ApiDeps {
 export function buildRegistry(deps: ApiDeps): ApiRegistry {
   const api = new ApiRegistry();
   healthRoutes(api, deps);
+  associationsRoutes(api, deps);
+  ordersRoutes(api, deps);
+  withdrawalsRoutes(api, deps);
   return api;
 }
 

@@ -1,0 +1,5 @@
+import type { ActivityDeps } from './index';
+
+export function createAssociationActivities(_deps: ActivityDeps) {
+  return {};
+}

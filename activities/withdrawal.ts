@@ -1,0 +1,5 @@
+import type { ActivityDeps } from './index';
+
+export function createWithdrawalActivities(_deps: ActivityDeps) {
+  return {};
+}

@@ -1,0 +1,5 @@
+// associations routes: filled in by their issue.
+import type { ApiDeps } from '../app';
+import type { ApiRegistry } from '../registry';
+
+export function associationsRoutes(_api: ApiRegistry, _deps: ApiDeps): void {}

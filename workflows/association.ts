@@ -1,0 +1,2 @@
+// association workflows: filled in by their issue.
+export {};

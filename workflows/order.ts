@@ -1,0 +1,2 @@
+// order workflows: filled in by their issue.
+export {};

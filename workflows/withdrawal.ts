@@ -1,0 +1,2 @@
+// withdrawal workflows: filled in by their issue.
+export {};
