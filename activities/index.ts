@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
+import type { RuleBook } from '../domain/rulesets';
 import { createAssociationActivities } from './association';
 import { createOrderActivities } from './order';
 import { createWithdrawalActivities } from './withdrawal';
@@ -16,6 +17,7 @@ export interface ActivityDeps {
   client: Client;
   config: Config;
   logger: Logger;
+  ruleBook: RuleBook;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
+import type { RuleBook } from '../domain/rulesets';
 import { authMiddleware } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { ApiRegistry } from './registry';
@@ -18,6 +19,7 @@ export interface ApiDeps {
   client: Client;
   config: Config;
   logger: Logger;
+  ruleBook: RuleBook;
 }
 
 export function buildRegistry(deps: ApiDeps): ApiRegistry {

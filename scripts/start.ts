@@ -18,6 +18,7 @@ import { migrate } from '../db/migrate';
 import { createApp } from '../api/app';
 import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
 import { createLogger } from '../lib/logger';
+import { loadRuleBook } from '../config/rules';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
 
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
       await ensureDatabase(pg.url('postgres'), 'settlement');
       dbUrl = pg.url('settlement');
     }
+    const ruleBook = loadRuleBook(config);
     const sql: Sql = createSql(dbUrl);
     stoppers.push({ name: 'postgres pool', stop: () => sql.end({ timeout: 5 }) });
     const applied = await migrate(sql);
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     const worker = await createWorker({
       connection: nativeConnection,
       config,
-      deps: { sql, client, config, logger: workerLogger },
+      deps: { sql, client, config, logger: workerLogger, ruleBook },
       workflowBundle: await bundleWorkflows(),
     });
     const running = worker.run();
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
       },
     });
 
-    const app = createApp({ sql, client, config, logger: createLogger(config, 'api') });
+    const app = createApp({ sql, client, config, logger: createLogger(config, 'api'), ruleBook });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
       s.once('error', reject);

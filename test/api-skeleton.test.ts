@@ -9,7 +9,7 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  app = createApp({ sql: ctx.sql, client: ctx.client, config: ctx.config, logger: pino({ level: 'silent' }) });
+  app = createApp({ sql: ctx.sql, client: ctx.client, config: ctx.config, logger: pino({ level: 'silent' }), ruleBook: ctx.deps.ruleBook });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -30,7 +30,7 @@ test('GET /readyz answers 200 when Temporal and Postgres are reachable', async (
 test('GET /readyz answers 503 naming Postgres when the database is gone', async () => {
   const { createSql } = await import('../db/client');
   const deadSql = createSql('postgres://postgres:postgres@127.0.0.1:1/none', { max: 1 });
-  const dead = createApp({ sql: deadSql, client: ctx.client, config: ctx.config, logger: pino({ level: 'silent' }) });
+  const dead = createApp({ sql: deadSql, client: ctx.client, config: ctx.config, logger: pino({ level: 'silent' }), ruleBook: ctx.deps.ruleBook });
   const res = await request(dead).get('/readyz');
   expect(res.status).toBe(503);
   expect(res.body.checks.postgres).toMatch(/^unreachable/);

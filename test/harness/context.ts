@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../config';
 import { testServerExecutable } from '../../config/binaries';
 import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { loadRuleBook } from '../../config/rules';
 
 let dbCounter = 0;
 
@@ -78,7 +79,7 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
     server: { executable: testServerExecutable() },
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps: ActivityDeps = { sql: db.sql, client: testEnv.client, config, logger };
+  const deps: ActivityDeps = { sql: db.sql, client: testEnv.client, config, logger, ruleBook: loadRuleBook(config) };
   const codePath = env('TEST_WORKFLOW_BUNDLE');
 
   const startWorker = async () => {
@@ -122,4 +123,10 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
     return current;
   };
   return ctx;
+}
+
+/** The real HTTP app over this context's database and Temporal client (drive it with supertest). */
+export async function createTestApp(ctx: TestContext) {
+  const { createApp } = await import('../../api/app');
+  return createApp({ sql: ctx.sql, client: ctx.client, config: ctx.config, logger: ctx.deps.logger, ruleBook: ctx.deps.ruleBook });
 }
