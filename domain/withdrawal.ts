@@ -1,0 +1,37 @@
+/**
+ * Whether a withdrawal request may proceed (R-WD-1, R-WD-3, R-WD-5/R-AMB-2). Pure: the caller
+ * supplies the facts; tax is computed separately by withholdingTax (R-WD-4).
+ */
+import { assertSafeInt } from './errors';
+import { yunqiToCny } from './money';
+import type { RuleSet } from './rulesets';
+
+export interface WithdrawalRequest {
+  amountYunqi: number;
+  ambassadorKind: 'individual' | 'enterprise';
+  /** Completed valid orders (R-PAY-3) of the ambassador. */
+  completedValidOrders: number;
+}
+
+export type WithdrawalRefusalCode = 'INVALID_AMOUNT' | 'ENTERPRISE_CANNOT_WITHDRAW' | 'NO_COMPLETED_VALID_ORDER' | 'ABOVE_WITHDRAWAL_MAX';
+
+/** null when the request may proceed, else the first reason it is refused. */
+export function withdrawalRefusal(req: WithdrawalRequest, ruleSet: RuleSet): { code: WithdrawalRefusalCode; reason: string } | null {
+  assertSafeInt(req.completedValidOrders, 'completedValidOrders');
+  if (!Number.isSafeInteger(req.amountYunqi) || req.amountYunqi <= 0) {
+    return { code: 'INVALID_AMOUNT', reason: 'a withdrawal must be a positive whole number of yunqi' };
+  }
+  if (req.ambassadorKind === 'enterprise') {
+    return { code: 'ENTERPRISE_CANNOT_WITHDRAW', reason: 'enterprise ambassadors earn under the individual rules but cannot withdraw yet (R-AMB-2, R-WD-5)' };
+  }
+  if (req.completedValidOrders < 1) {
+    return { code: 'NO_COMPLETED_VALID_ORDER', reason: 'a withdrawal needs at least one completed valid order (R-WD-1, R-PAY-3)' };
+  }
+  if (req.amountYunqi > ruleSet.withdrawalMaxYunqi) {
+    return {
+      code: 'ABOVE_WITHDRAWAL_MAX',
+      reason: `one withdrawal is at most ${yunqiToCny(ruleSet.withdrawalMaxYunqi)} CNY; split the request into several withdrawals (R-WD-3)`,
+    };
+  }
+  return null;
+}
