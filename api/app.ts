@@ -20,6 +20,8 @@ export interface ApiDeps {
   config: Config;
   logger: Logger;
   ruleBook: RuleBook;
+  /** The API's clock (epoch ms); Date.now when absent (tests align it with the time-skipping server). */
+  now?: () => number;
 }
 
 export function buildRegistry(deps: ApiDeps): ApiRegistry {

@@ -74,7 +74,7 @@ export interface TestContext {
 export async function createTestContext(overrides: Partial<Record<keyof Config, string>> = {}): Promise<TestContext> {
   const db = await createTestDatabase();
   const taskQueue = `test-${process.pid}-${dbCounter}`;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', TEMPORAL_SEARCH_ATTRIBUTES: 'false', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
   const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: testServerExecutable() },
   });
@@ -126,7 +126,7 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
 }
 
 /** The real HTTP app over this context's database and Temporal client (drive it with supertest). */
-export async function createTestApp(ctx: TestContext) {
+export async function createTestApp(ctx: TestContext, extra: { now?: () => number } = {}) {
   const { createApp } = await import('../../api/app');
-  return createApp({ sql: ctx.sql, client: ctx.client, config: ctx.config, logger: ctx.deps.logger, ruleBook: ctx.deps.ruleBook });
+  return createApp({ sql: ctx.sql, client: ctx.client, config: ctx.config, logger: ctx.deps.logger, ruleBook: ctx.deps.ruleBook, ...extra });
 }
