@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** Workflows set CustomerId/AmbassadorId/OrderState search attributes (`npm start` registers them). */
+  TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Benchmarks only: multiplies the review and crediting durations (e.g. 0.000001). */
+  BENCH_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

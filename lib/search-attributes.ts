@@ -1,0 +1,6 @@
+/** Custom search attribute keys (safe to import in workflow code). */
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+export const CustomerIdKey = defineSearchAttributeKey('CustomerId', 'KEYWORD');
+export const AmbassadorIdKey = defineSearchAttributeKey('AmbassadorId', 'KEYWORD');
+export const OrderStateKey = defineSearchAttributeKey('OrderState', 'KEYWORD');

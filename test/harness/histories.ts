@@ -1,0 +1,19 @@
+/**
+ * Stored workflow histories for replay tests. Tests that run a scenario call `keepHistory`; with
+ * RECORD_HISTORIES=1 the history is written to test/histories/<name>.json (commit it). The replay
+ * test then runs every stored history against the current workflow code: a change that running
+ * executions could not replay fails it (guard such changes with `patched`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+
+export async function keepHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+}
