@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Sql } from '../db/client';
 import type { RuleBook } from '../domain/rulesets';
+import type { PayoutProvider } from '../payouts/provider';
 import { createAssociationActivities } from './association';
 import { createOrderActivities } from './order';
 import { createWithdrawalActivities } from './withdrawal';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   config: Config;
   logger: Logger;
   ruleBook: RuleBook;
+  /** Where withdrawals are paid out; default: the LocalPayoutProvider over `sql`. */
+  payoutProvider?: PayoutProvider;
 }
 
 export function createActivities(deps: ActivityDeps) {

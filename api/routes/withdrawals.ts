@@ -1,5 +1,254 @@
-// withdrawals routes: filled in by their issue.
+/**
+ * Withdrawals (R-WD-1..5, R-AMB-2) for the authenticated ambassador:
+ *   POST /v1/ambassadors/me/withdrawals            (Idempotency-Key; rate limited) → 201 reserved
+ *   GET  /v1/ambassadors/me/withdrawals            (paginated, newest first)
+ *   GET  /v1/ambassadors/me/withdrawals/:id        (404 for another ambassador's)
+ * plus the statements (api/routes/ledger.ts): balance and ledger.
+ * Every query is scoped by the ambassador of the token; nothing takes an ambassador id as input.
+ */
+import { rateLimit } from 'express-rate-limit';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { z } from 'zod';
+import { cnyToYunqi, yunqiToCny } from '../../domain/money';
+import { IdempotencyKeyReusedError, idempotentAnswer, requestHash } from '../../ledger/idempotency';
+import {
+  getWithdrawal,
+  listWithdrawals,
+  reserveWithdrawalLocked,
+  withAmbassadorLock,
+  type WithdrawalRow,
+} from '../../ledger/withdrawals';
+import type { withdrawalWorkflow } from '../../workflows/withdrawal';
 import type { ApiDeps } from '../app';
+import type { AuthedAmbassador } from '../auth';
+import { HttpError, badRequest, errorBody, notFound, unprocessable } from '../errors';
 import type { ApiRegistry } from '../registry';
+import { ledgerRoutes } from './ledger';
 
-export function withdrawalsRoutes(_api: ApiRegistry, _deps: ApiDeps): void {}
+export const CnyAmount = z
+  .string()
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'a CNY amount as a decimal string with at most 2 decimals, e.g. "3000.00"')
+  .describe('CNY, decimal string');
+
+export const WithdrawalView = z.object({
+  id: z.string(),
+  status: z.enum(['reserved', 'processing', 'paid', 'failed']),
+  currency: z.literal('CNY'),
+  gross: CnyAmount.describe('the amount requested, CNY'),
+  grossYunqi: z.number().int(),
+  tax: CnyAmount.describe('tax withheld (R-WD-4), CNY'),
+  taxYunqi: z.number().int(),
+  net: CnyAmount.describe('paid to the ambassador, CNY'),
+  netYunqi: z.number().int(),
+  taxMonth: z.string().describe('UTC+8 calendar month whose withdrawals are one income (R-WD-4)'),
+  taxExplanation: z.object({
+    rule: z.literal('R-WD-4'),
+    table: z.string(),
+    monthGrossBefore: CnyAmount,
+    taxWithheldBefore: CnyAmount,
+    monthGross: CnyAmount,
+    monthTax: CnyAmount,
+    taxable: CnyAmount,
+    bracket: z.object({ n: z.number().int(), rate: z.string(), quickDeduction: CnyAmount }),
+  }),
+  ruleSetVersion: z.string(),
+  providerRef: z.string().nullable(),
+  payoutAttempts: z.number().int(),
+  lastPayoutError: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  requestedAt: z.string(),
+  paidAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+});
+
+export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView> {
+  const t = w.tax_explanation;
+  return {
+    id: w.id,
+    status: w.status,
+    currency: 'CNY',
+    gross: yunqiToCny(w.gross_yunqi),
+    grossYunqi: w.gross_yunqi,
+    tax: yunqiToCny(w.tax_yunqi),
+    taxYunqi: w.tax_yunqi,
+    net: yunqiToCny(w.net_yunqi),
+    netYunqi: w.net_yunqi,
+    taxMonth: w.tax_month,
+    taxExplanation: {
+      rule: 'R-WD-4',
+      table: t.table,
+      monthGrossBefore: yunqiToCny(t.monthGrossBeforeYunqi),
+      taxWithheldBefore: yunqiToCny(t.taxWithheldBeforeYunqi),
+      monthGross: yunqiToCny(t.monthGrossYunqi),
+      monthTax: yunqiToCny(t.monthTaxYunqi),
+      taxable: yunqiToCny(t.taxableYunqi),
+      bracket: { n: t.bracket.n, rate: t.bracket.rate, quickDeduction: yunqiToCny(t.bracket.quickDeductionYunqi) },
+    },
+    ruleSetVersion: w.rule_set_version,
+    providerRef: w.provider_ref,
+    payoutAttempts: w.payout_attempts,
+    lastPayoutError: w.last_payout_error,
+    failureReason: w.failure_reason,
+    requestedAt: w.requested_at.toISOString(),
+    paidAt: w.paid_at?.toISOString() ?? null,
+    failedAt: w.failed_at?.toISOString() ?? null,
+  };
+}
+
+const WithdrawalBody = z.strictObject({
+  amount: CnyAmount.refine((s) => /[1-9]/.test(s), 'the amount must be more than 0'),
+});
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string({ error: 'the Idempotency-Key header is required on money-moving requests' })
+    .regex(/^[\x21-\x7e]{1,255}$/, 'Idempotency-Key: 1 to 255 visible ASCII characters')
+    .describe('Same key and body: the same answer; same key and another body: 422 idempotency_key_reused'),
+});
+
+const WithdrawalId = z.object({ withdrawalId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a withdrawal id') });
+
+const Page = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+});
+
+const SCOPE = 'POST /v1/ambassadors/me/withdrawals';
+
+const me = (res: { locals: Record<string, unknown> }) => res.locals.ambassador as AuthedAmbassador;
+
+function encodeCursor(w: WithdrawalRow): string {
+  return Buffer.from(`${w.requested_at.toISOString()}|${w.id}`).toString('base64url');
+}
+
+function decodeCursor(c: string): { requestedAt: Date; id: string } {
+  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
+  const d = new Date(at ?? '');
+  if (!id || Number.isNaN(d.getTime())) throw badRequest('validation_failed', 'request validation failed', [{ path: 'query.cursor', message: 'not a cursor of this list' }]);
+  return { requestedAt: d, id };
+}
+
+export function withdrawalsRoutes(api: ApiRegistry, deps: ApiDeps): void {
+  const { sql, client, config, logger, ruleBook } = deps;
+  const now = deps.now ?? Date.now;
+
+  // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication).
+  const moneyLimit = rateLimit({
+    windowMs: 60_000,
+    limit: config.RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => `ambassador:${me(res).id}`,
+    handler: (_req, _res, next) =>
+      next(new HttpError(429, 'rate_limited', `at most ${config.RATE_LIMIT_PER_MINUTE} money-moving requests per minute; try again later`)),
+  });
+
+  /** Starts the withdrawal's workflow unless it exists; a failure leaves it `reserved` and a
+   * replay of the request (same Idempotency-Key) starts it. */
+  async function ensureWorkflow(withdrawalId: string): Promise<void> {
+    try {
+      await client.workflow.start<typeof withdrawalWorkflow>('withdrawalWorkflow', {
+        workflowId: `withdrawal:${withdrawalId}`,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        args: [{ withdrawalId }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      logger.error({ err, withdrawalId }, 'withdrawal workflow could not be started; a replay of the request will retry');
+    }
+  }
+
+  api.add({
+    method: 'post',
+    path: '/v1/ambassadors/me/withdrawals',
+    summary: 'Request a withdrawal of available yunqi (tax withheld, R-WD-4); paid out by a workflow',
+    tags: ['withdrawals'],
+    auth: 'ambassador',
+    headers: IdempotencyHeaders,
+    body: WithdrawalBody,
+    before: [moneyLimit],
+    responses: {
+      201: { description: 'reserved; the payout runs in the background', schema: WithdrawalView },
+      400: { description: 'validation failed (details: field paths)' },
+      422: {
+        description:
+          'refused: no_completed_valid_order (R-WD-1), above_withdrawal_max (R-WD-3, with a suggested split), enterprise_cannot_withdraw (R-AMB-2), insufficient_available; or idempotency_key_reused',
+      },
+      429: { description: 'rate limited' },
+    },
+    handler: async ({ body, headers }, _req, res) => {
+      const amb = me(res);
+      const amountYunqi = cnyToYunqi(body.amount);
+      const key = headers['idempotency-key'] as string;
+      const nowMs = now();
+      let answer;
+      try {
+        answer = await withAmbassadorLock(sql, amb.id, (tx, available) =>
+          idempotentAnswer(tx, { ambassadorId: amb.id, scope: SCOPE, key, requestHash: requestHash({ amountYunqi }) }, async () => {
+            const out = await reserveWithdrawalLocked(tx, available, { ambassador: amb, amountYunqi, nowMs, ruleBook });
+            if (!out.ok) {
+              const { code, rule, reason, details } = out.refusal;
+              return { status: 422, body: errorBody(code, reason, { rule, ...details }) };
+            }
+            return { status: 201, body: withdrawalView(out.withdrawal) };
+          }),
+        );
+      } catch (err) {
+        if (err instanceof IdempotencyKeyReusedError) throw unprocessable('idempotency_key_reused', err.message);
+        throw err;
+      }
+      if (answer.status === 201) {
+        const id = (answer.body as { id: string }).id;
+        // A replay starts the workflow only if it may never have started.
+        if (!answer.replayed || (await getWithdrawal(sql, id, amb.id))?.status === 'reserved') await ensureWorkflow(id);
+      }
+      return {
+        status: answer.status,
+        body: answer.body,
+        headers: {
+          'Idempotent-Replayed': String(answer.replayed),
+          ...(answer.status === 201 ? { Location: `/v1/ambassadors/me/withdrawals/${(answer.body as { id: string }).id}` } : {}),
+        },
+      };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/ambassadors/me/withdrawals',
+    summary: "The ambassador's withdrawals, newest first",
+    tags: ['withdrawals'],
+    auth: 'ambassador',
+    query: Page,
+    responses: {
+      200: { description: 'one page', schema: z.object({ withdrawals: z.array(WithdrawalView), nextCursor: z.string().nullable() }) },
+    },
+    handler: async ({ query }, _req, res) => {
+      const rows = await listWithdrawals(sql, me(res).id, {
+        limit: query.limit + 1,
+        before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return { status: 200, body: { withdrawals: page.map(withdrawalView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null } };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/v1/ambassadors/me/withdrawals/:withdrawalId',
+    summary: 'One withdrawal of the ambassador',
+    tags: ['withdrawals'],
+    auth: 'ambassador',
+    params: WithdrawalId,
+    responses: { 200: { description: 'the withdrawal', schema: WithdrawalView }, 404: { description: 'no such withdrawal of yours' } },
+    handler: async ({ params }, _req, res) => {
+      const w = await getWithdrawal(sql, params.withdrawalId, me(res).id);
+      if (!w) throw notFound('withdrawal');
+      return { status: 200, body: withdrawalView(w) };
+    },
+  });
+
+  ledgerRoutes(api, deps);
+}
