@@ -3,6 +3,7 @@
  * time-skipping server, the real Postgres projection, attribution through the activity.
  */
 import request from 'supertest';
+import { keepHistory } from './harness/histories';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { utc8 } from '../domain/time';
@@ -366,7 +367,9 @@ test('R-ATTR-4 the customer workflow replays deterministically from its recorded
   await postClick(h, { customerId, usercode: b.usercode, occurredAt: t - HOUR });
   await postClick(h, { customerId, usercode: 'nosuchcode99', occurredAt: t });
   await opsAssociation(h, customerId, 7);
-  const history = await ctx.client.workflow.getHandle(associationWorkflowId(customerId)).fetchHistory();
+  const handle = ctx.client.workflow.getHandle(associationWorkflowId(customerId));
+  await keepHistory(handle, 'customer-switch-and-refusal');
+  const history = await handle.fetchHistory();
   await expect(
     Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, history, associationWorkflowId(customerId)),
   ).resolves.toBeUndefined();

@@ -4,6 +4,7 @@
  * time-skipping server (backoff waits are skipped). The ledger is checked after every test.
  */
 import crypto from 'node:crypto';
+import { keepHistory } from './harness/histories';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
@@ -74,6 +75,7 @@ test('transient provider failures are retried with backoff and the same idempote
   expect((await ctx.testEnv.currentTimeMs()) - before).toBeGreaterThanOrEqual(14_000);
   const calls = await localPayoutCalls(ctx.sql, res.body.id);
   expect(calls.map((c) => c.outcome)).toEqual(['transient', 'transient', 'transient', 'paid']);
+  await keepHistory(ctx.client.workflow.getHandle(`withdrawal:${res.body.id}`), 'withdrawal-transient-retries');
   expect(new Set(calls.map((c) => c.idempotency_key))).toEqual(new Set([res.body.id]));
   const w = await get(a, `/v1/ambassadors/me/withdrawals/${res.body.id}`);
   expect(w.body).toMatchObject({ status: 'paid', payoutAttempts: 4, lastPayoutError: null });
@@ -113,6 +115,7 @@ test('R-WD-4 a definitive refusal releases the reservation, and the failed withd
   const first = await withdraw(a, '3000.00');
   expect(first.body.tax).toBe('440.00');
   const out = await settled(first.body.id);
+  await keepHistory(ctx.client.workflow.getHandle(`withdrawal:${first.body.id}`), 'withdrawal-rejected-released');
   expect(out).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('payee account closed') });
   const w = await get(a, `/v1/ambassadors/me/withdrawals/${first.body.id}`);
   expect(w.body).toMatchObject({ status: 'failed', payoutAttempts: 1, providerRef: null });

@@ -71,7 +71,16 @@ export interface TestContext {
   close: () => Promise<void>;
 }
 
-export async function createTestContext(overrides: Partial<Record<keyof Config, string>> = {}): Promise<TestContext> {
+export interface TestWorkerOptions {
+  /** No sticky cache: every workflow task replays the history (and a restarted worker picks up
+   * at once; the test server does not time out a stopped worker's sticky queue). */
+  noStickyCache?: boolean;
+}
+
+export async function createTestContext(
+  overrides: Partial<Record<keyof Config, string>> = {},
+  workerOptions: TestWorkerOptions = {},
+): Promise<TestContext> {
   const db = await createTestDatabase();
   const taskQueue = `test-${process.pid}-${dbCounter}`;
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', TEMPORAL_SEARCH_ATTRIBUTES: 'false', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
@@ -89,6 +98,7 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
       taskQueue,
       workflowBundle: { codePath },
       activities: createActivities(deps),
+      ...(workerOptions.noStickyCache ? { maxCachedWorkflows: 0 } : {}),
     });
     const running = worker.run();
     return {
