@@ -111,3 +111,64 @@ test('start script: a bad setting stops the process with a message naming the va
   expect(await run.exited).toBe(2);
   expect(run.output()).toContain('API_PORT');
 });
+
+test('start script end to end: a click and an order through REST reach the ops timelines and the Temporal UI; the ambassador withdraws with tax withheld', async () => {
+  const p = await ports();
+  const run = startScript({ ...p, DATA_DIR: path.join(dataDir, 'e2e') });
+  const api = `http://127.0.0.1:${p.API_PORT}`;
+  const ui = `http://127.0.0.1:${p.TEMPORAL_UI_PORT}/api/v1/namespaces/default/workflows`;
+  try {
+    await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200');
+    const call = async (method: string, route: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${api}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const service = 'dev-service-token-change-me';
+    const ops = 'dev-ops-token-change-me';
+
+    const joined = await call('POST', '/v1/ambassadors', service, { accountId: 'acct-e2e', kind: 'individual', displayName: 'E2E', realNameVerified: true, joinedAt: '2024-04-01T00:00:00+08:00' });
+    expect(joined.status).toBe(201);
+    const { token, ambassador } = joined.body;
+    expect((await call('PUT', '/v1/customers/cust-e2e', service, {})).status).toBe(200);
+    const click = await call('POST', '/v1/clicks', service, { customerId: 'cust-e2e', usercode: ambassador.usercode, clickId: 'click-e2e', occurredAt: '2024-05-01T10:30:00+08:00' });
+    expect(click.status).toBe(202);
+    let timeline: { kind: string }[] = [];
+    await waitFor(async () => {
+      timeline = (await call('GET', '/v1/ops/customers/cust-e2e/association', ops)).body.timeline ?? [];
+      return timeline.some((e) => e.kind === 'created');
+    }, 30_000, 'the click in the ops timeline');
+
+    const order = { orderId: 'ord-e2e', customerId: 'cust-e2e', productCode: 'ecs', productCategory: 'core', paidAmount: '20000.00', billing: 'prepaid', orderType: 'new', placedAt: '2024-05-02T10:00:00+08:00' };
+    expect((await call('POST', '/v1/orders', service, order)).status).toBe(202);
+    let view: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    await waitFor(async () => {
+      view = (await call('GET', '/v1/ops/orders/ord-e2e', ops)).body;
+      return view.state === 'completed';
+    }, 60_000, 'the order settled');
+    expect(view.reward).toEqual({ yunqi: 300_000, cny: '3000.00' }); // 20,000 x 25% = 5,000 capped at 3,000
+    expect(view.timeline.map((e: { kind: string }) => e.kind)).toContain('credited');
+
+    // The Temporal UI lists both workflows, and the order can be found by its search attributes.
+    const listed = async (query: string) => (await (await fetch(`${ui}?query=${encodeURIComponent(query)}`)).json()) as { executions?: { execution: { workflowId: string } }[] };
+    await waitFor(async () => ((await listed(`WorkflowId="customer:cust-e2e"`)).executions ?? []).length === 1, 30_000, 'customer workflow in the UI');
+    await waitFor(async () => ((await listed(`OrderState="completed" AND CustomerId="cust-e2e"`)).executions ?? []).some((e) => e.execution.workflowId === 'order:ord-e2e'), 30_000, 'order in the UI by search attributes');
+
+    const wd = await call('POST', '/v1/ambassadors/me/withdrawals', token, { amount: '3000.00' }, { 'idempotency-key': 'wd-e2e-1' });
+    expect(wd.status).toBe(201);
+    expect(wd.body).toMatchObject({ gross: '3000.00', tax: '440.00', net: '2560.00' });
+    let paid: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    await waitFor(async () => {
+      paid = (await call('GET', `/v1/ambassadors/me/withdrawals/${wd.body.id}`, token)).body;
+      return paid.status === 'paid';
+    }, 30_000, 'the payout');
+    const balance = (await call('GET', '/v1/ambassadors/me/balance', token)).body;
+    expect(balance.available).toMatchObject({ yunqi: 0 });
+  } finally {
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }
+});
