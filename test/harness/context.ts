@@ -17,7 +17,7 @@ let dbCounter = 0;
 
 // Quiet SDK logs in tests (warnings and errors still show). Installed once per jest process.
 try {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
 } catch {
   // already installed by an earlier test file in this worker process
 }
