@@ -36,3 +36,9 @@ export function testServerExecutable(explicit?: string) {
   const found = findBinary('temporal-test-server', explicit ?? process.env.TEMPORAL_TEST_SERVER_PATH);
   return found ? { type: 'existing-path' as const, path: found } : { type: 'cached-download' as const };
 }
+
+/** The `executable` option of @temporalio/testing for the dev server (`createLocal`). */
+export function devServerExecutable(explicit?: string) {
+  const found = findBinary('temporal', explicit ?? process.env.TEMPORAL_CLI_PATH);
+  return found ? { type: 'existing-path' as const, path: found } : { type: 'cached-download' as const };
+}

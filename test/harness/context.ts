@@ -8,7 +8,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config';
-import { testServerExecutable } from '../../config/binaries';
+import { devServerExecutable, testServerExecutable } from '../../config/binaries';
+import { AmbassadorIdKey, CustomerIdKey, OrderStateKey } from '../../lib/search-attributes';
 import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadRuleBook } from '../../config/rules';
@@ -72,9 +73,10 @@ export interface TestContext {
 }
 
 export interface TestWorkerOptions {
-  /** No sticky cache: every workflow task replays the history (and a restarted worker picks up
-   * at once; the test server does not time out a stopped worker's sticky queue). */
-  noStickyCache?: boolean;
+  /** Run against the real Temporal dev server (real time, search attributes registered) instead of
+   * the time-skipping test server: for scenarios the test server does not model, such as a worker
+   * stopped with workflows in its sticky cache. */
+  devServer?: boolean;
 }
 
 export async function createTestContext(
@@ -83,10 +85,12 @@ export async function createTestContext(
 ): Promise<TestContext> {
   const db = await createTestDatabase();
   const taskQueue = `test-${process.pid}-${dbCounter}`;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', TEMPORAL_SEARCH_ATTRIBUTES: 'false', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
-  const testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: testServerExecutable() },
-  });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', TEMPORAL_SEARCH_ATTRIBUTES: workerOptions.devServer ? 'true' : 'false', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
+  const testEnv = workerOptions.devServer
+    ? await TestWorkflowEnvironment.createLocal({
+        server: { executable: devServerExecutable(), searchAttributes: [CustomerIdKey, AmbassadorIdKey, OrderStateKey], log: { format: 'pretty', level: 'error' } },
+      })
+    : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps: ActivityDeps = { sql: db.sql, client: testEnv.client, config, logger, ruleBook: loadRuleBook(config) };
   const codePath = env('TEST_WORKFLOW_BUNDLE');
@@ -98,7 +102,6 @@ export async function createTestContext(
       taskQueue,
       workflowBundle: { codePath },
       activities: createActivities(deps),
-      ...(workerOptions.noStickyCache ? { maxCachedWorkflows: 0 } : {}),
     });
     const running = worker.run();
     return {
