@@ -84,6 +84,33 @@ async function saveOrder(tx: Tx, row: OrderRow, extra: { reasonCode?: string | n
            WHERE order_id = ${row.order_id}`;
 }
 
+/**
+ * One step on an order, in one transaction with the order row locked: `step` changes the row (and
+ * the ledger) and returns the timeline events it produced, or null when it has nothing to do; the
+ * row and the events are saved with it. With `onceKey`, a step whose key is already in the
+ * timeline changes nothing (a retried or repeated refund or finding).
+ */
+async function orderStep(
+  sql: Sql,
+  orderId: string,
+  step: (tx: Tx, row: OrderRow) => Promise<{ events: TimelineEvent[]; reasonCode?: string | null } | null>,
+  onceKey?: string,
+): Promise<OrderSnapshot> {
+  return sql.begin(async (t) => {
+    const tx = t as unknown as Tx;
+    const row = await lockOrder(tx, orderId);
+    if (onceKey) {
+      const [seen] = await tx`SELECT 1 FROM order_events WHERE order_id = ${orderId} AND key = ${onceKey}`;
+      if (seen) return snapshot(row, []);
+    }
+    const out = await step(tx, row);
+    if (!out) return snapshot(row, []);
+    await saveOrder(tx, row, { reasonCode: out.reasonCode ?? null });
+    await recordEvents(tx, orderId, out.events);
+    return snapshot(row, out.events);
+  }) as Promise<OrderSnapshot>;
+}
+
 /** Splits what is left to credit over the installments not yet credited (odd yunqi to the first). */
 function redistribute(installments: PlannedInstallment[], leftYunqi: number): PlannedInstallment[] {
   const open = installments.filter((i) => !i.credited);
@@ -331,16 +358,10 @@ export function createOrderActivities(deps: ActivityDeps) {
 
     /** The review period ended without a refund or finding (R-REV-1). */
     async passReview(input: { orderId: string; atMs: number }): Promise<OrderSnapshot> {
-      return sql.begin(async (t) => {
-        const tx = t as unknown as Tx;
-        const row = await lockOrder(tx, input.orderId);
-        const events = [event('review_passed', 'review_passed', input.atMs, 'review period (审核期) passed with no refund or same-person finding')];
-        if (row.state === 'in_review') {
-          row.state = 'crediting';
-          await saveOrder(tx, row);
-          await recordEvents(tx, input.orderId, events);
-        }
-        return snapshot(row, events);
+      return orderStep(sql, input.orderId, async (_tx, row) => {
+        if (row.state !== 'in_review') return null;
+        row.state = 'crediting';
+        return { events: [event('review_passed', 'review_passed', input.atMs, 'review period (审核期) passed with no refund or same-person finding')] };
       });
     },
 
@@ -349,11 +370,9 @@ export function createOrderActivities(deps: ActivityDeps) {
      * change of the ambassador or the customer since the association began voids what is left.
      */
     async creditInstallment(input: { orderId: string; n: number; atMs: number }): Promise<OrderSnapshot> {
-      return sql.begin(async (t) => {
-        const tx = t as unknown as Tx;
-        const row = await lockOrder(tx, input.orderId);
+      return orderStep(sql, input.orderId, async (tx, row) => {
         const inst = row.installments.find((i) => i.n === input.n);
-        if (row.state !== 'crediting' || !inst || inst.credited) return snapshot(row, []);
+        if (row.state !== 'crediting' || !inst || inst.credited) return null;
         const change = await identityChangedSince(tx, {
           ambassadorId: row.ambassador_id!,
           customerId: row.customer_id,
@@ -366,15 +385,11 @@ export function createOrderActivities(deps: ActivityDeps) {
             changes: change.changes,
           });
           row.state = 'voided';
-          const events = [
-            event(`voided:identity`, 'voided', input.atMs, `voided before installment ${input.n}: identity details changed (R-SAME-2); ${yunqiToCny(voidedPending)} CNY not credited`, {
-              reasonCode: 'IDENTITY_CHANGED',
-              changes: change.changes,
-            }),
-          ];
-          await saveOrder(tx, row, { reasonCode: 'IDENTITY_CHANGED' });
-          await recordEvents(tx, row.order_id, events);
-          return snapshot(row, events);
+          const summary = `voided before installment ${input.n}: identity details changed (R-SAME-2); ${yunqiToCny(voidedPending)} CNY not credited`;
+          return {
+            reasonCode: 'IDENTITY_CHANGED',
+            events: [event(`voided:identity`, 'voided', input.atMs, summary, { reasonCode: 'IDENTITY_CHANGED', changes: change.changes })],
+          };
         }
         if (inst.yunqi > 0) {
           await postEntry(tx, {
@@ -393,19 +408,13 @@ export function createOrderActivities(deps: ActivityDeps) {
         }
         inst.credited = true;
         row.credited_yunqi += inst.yunqi;
-        const events = [
-          event(`installment:${input.n}`, 'credited', input.atMs, `installment ${input.n} of ${row.installments.length} credited: ${inst.yunqi} yunqi (${yunqiToCny(inst.yunqi)} CNY)`, {
-            installment: input.n,
-            yunqi: inst.yunqi,
-          }),
-        ];
+        const summary = `installment ${input.n} of ${row.installments.length} credited: ${inst.yunqi} yunqi (${yunqiToCny(inst.yunqi)} CNY)`;
+        const events = [event(`installment:${input.n}`, 'credited', input.atMs, summary, { installment: input.n, yunqi: inst.yunqi })];
         if (row.installments.every((i) => i.credited)) {
           row.state = 'completed';
           events.push(event('completed', 'completed', input.atMs, 'every installment credited: a completed valid order (R-PAY-3)'));
         }
-        await saveOrder(tx, row);
-        await recordEvents(tx, row.order_id, events);
-        return snapshot(row, events);
+        return { events };
       });
     },
 
@@ -416,81 +425,79 @@ export function createOrderActivities(deps: ActivityDeps) {
      * difference. Freed cap room returns to the association.
      */
     async applyRefund(input: { orderId: string; refund: OrderRefundInput; atMs: number }): Promise<OrderSnapshot> {
-      return sql.begin(async (t) => {
-        const tx = t as unknown as Tx;
-        const row = await lockOrder(tx, input.orderId);
-        const key = `order:${row.order_id}:refund:${input.refund.refundId}`;
-        const [seen] = await tx`SELECT 1 FROM order_events WHERE order_id = ${row.order_id} AND key = ${key}`;
-        if (seen) return snapshot(row, []);
-        const refundedTotal = Math.min(row.paid_yunqi, row.refunded_yunqi + input.refund.amountYunqi);
-        const kept = input.refund.full ? 0 : row.paid_yunqi - refundedTotal;
-        row.refunded_yunqi = input.refund.full ? row.paid_yunqi : refundedTotal;
-        const amount = `${yunqiToCny(input.refund.amountYunqi)} CNY${input.refund.full ? ' (full refund)' : ''}`;
-        let summary: string;
-        let reasonCode: string | null = null;
-        if (!['in_review', 'crediting', 'completed'].includes(row.state)) {
-          summary = `refund of ${amount} recorded; the order earned nothing, so nothing changes`;
-          await saveOrder(tx, row);
-        } else if (row.state === 'in_review' || kept === 0) {
-          const inReview = row.state === 'in_review';
-          const r = await adjustReward(tx, row, 0, 0, key, inReview ? 'reward.voided' : 'reward.clawback', {
-            rule: inReview ? 'R-REV-1' : 'R-REV-2',
-            refundId: input.refund.refundId,
-          });
-          row.state = inReview ? 'voided' : 'refunded';
-          reasonCode = inReview ? 'REFUND_IN_REVIEW' : 'FULL_REFUND';
-          summary = inReview
-            ? `refund of ${amount} inside the review period (审核期): order voided (R-REV-1), ${yunqiToCny(r.voidedPending)} CNY not credited`
-            : `refund of ${amount}: ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back (R-REV-2)`;
-        } else {
-          const [res] = await tx<{ computation: Omit<CommissionInput, 'ruleSet'> & { ruleSetVersion: string } }[]>`
-            SELECT computation FROM cap_reservations WHERE order_id = ${row.order_id}`;
-          const original: CommissionInput = { ...res!.computation, ruleSet: ruleBook.byVersion(res!.computation.ruleSetVersion) };
-          const re = recomputeOnRefund(original, kept);
-          const r = await adjustReward(tx, row, Math.min(re.rewardYunqi, row.granted_yunqi), re.cappedBaseYunqi, key, 'reward.clawback', {
-            rule: 'R-REV-2',
-            refundId: input.refund.refundId,
-            keptYunqi: kept,
-            recomputed: re.explanation,
-          });
-          if (row.installments.every((i) => i.credited || i.yunqi === 0)) {
-            row.installments = row.installments.map((i) => ({ ...i, credited: true }));
-            row.state = row.granted_yunqi > 0 ? 'completed' : 'refunded';
+      const key = `order:${input.orderId}:refund:${input.refund.refundId}`;
+      return orderStep(
+        sql,
+        input.orderId,
+        async (tx, row) => {
+          const refundedTotal = Math.min(row.paid_yunqi, row.refunded_yunqi + input.refund.amountYunqi);
+          const kept = input.refund.full ? 0 : row.paid_yunqi - refundedTotal;
+          row.refunded_yunqi = input.refund.full ? row.paid_yunqi : refundedTotal;
+          const amount = `${yunqiToCny(input.refund.amountYunqi)} CNY${input.refund.full ? ' (full refund)' : ''}`;
+          let summary: string;
+          let reasonCode: string | null = null;
+          if (!['in_review', 'crediting', 'completed'].includes(row.state)) {
+            summary = `refund of ${amount} recorded; the order earned nothing, so nothing changes`;
+          } else if (row.state === 'in_review' || kept === 0) {
+            const inReview = row.state === 'in_review';
+            const r = await adjustReward(tx, row, 0, 0, key, inReview ? 'reward.voided' : 'reward.clawback', {
+              rule: inReview ? 'R-REV-1' : 'R-REV-2',
+              refundId: input.refund.refundId,
+            });
+            row.state = inReview ? 'voided' : 'refunded';
+            reasonCode = inReview ? 'REFUND_IN_REVIEW' : 'FULL_REFUND';
+            summary = inReview
+              ? `refund of ${amount} inside the review period (审核期): order voided (R-REV-1), ${yunqiToCny(r.voidedPending)} CNY not credited`
+              : `refund of ${amount}: ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back (R-REV-2)`;
+          } else {
+            const [res] = await tx<{ computation: Omit<CommissionInput, 'ruleSet'> & { ruleSetVersion: string } }[]>`
+              SELECT computation FROM cap_reservations WHERE order_id = ${row.order_id}`;
+            const original: CommissionInput = { ...res!.computation, ruleSet: ruleBook.byVersion(res!.computation.ruleSetVersion) };
+            const re = recomputeOnRefund(original, kept);
+            const r = await adjustReward(tx, row, Math.min(re.rewardYunqi, row.granted_yunqi), re.cappedBaseYunqi, key, 'reward.clawback', {
+              rule: 'R-REV-2',
+              refundId: input.refund.refundId,
+              keptYunqi: kept,
+              recomputed: re.explanation,
+            });
+            if (row.installments.every((i) => i.credited || i.yunqi === 0)) {
+              row.installments = row.installments.map((i) => ({ ...i, credited: true }));
+              row.state = row.granted_yunqi > 0 ? 'completed' : 'refunded';
+            }
+            summary = `partial refund of ${amount}: reward recomputed on ${yunqiToCny(kept)} CNY kept to ${yunqiToCny(row.granted_yunqi)} CNY (R-REV-2); ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back`;
           }
-          summary = `partial refund of ${amount}: reward recomputed on ${yunqiToCny(kept)} CNY kept to ${yunqiToCny(row.granted_yunqi)} CNY (R-REV-2); ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back`;
-        }
-        await saveOrder(tx, row, { reasonCode });
-        const events = [event(key, 'refund', input.atMs, summary, { refundId: input.refund.refundId, amountYunqi: input.refund.amountYunqi, full: input.refund.full })];
-        await recordEvents(tx, row.order_id, events);
-        return snapshot(row, events);
-      });
+          const detail = { refundId: input.refund.refundId, amountYunqi: input.refund.amountYunqi, full: input.refund.full };
+          return { reasonCode, events: [event(key, 'refund', input.atMs, summary, detail)] };
+        },
+        key,
+      );
     },
 
     /** A same-person or cheating finding (R-REV-1 inside the review, R-REV-2 after it, R-SAME-2 final). */
     async applyInvalidation(input: { orderId: string; finding: Invalidation; atMs: number }): Promise<OrderSnapshot> {
-      return sql.begin(async (t) => {
-        const tx = t as unknown as Tx;
-        const row = await lockOrder(tx, input.orderId);
-        const key = `order:${row.order_id}:finding:${input.finding.findingId}`;
-        const [seen] = await tx`SELECT 1 FROM order_events WHERE order_id = ${row.order_id} AND key = ${key}`;
-        if (seen) return snapshot(row, []);
-        const what = input.finding.reason === 'same_person' ? 'same person (同人)' : 'cheating order (作弊订单)';
-        let summary = `${what} finding recorded; the order earned nothing, so nothing changes`;
-        if (['in_review', 'crediting'].includes(row.state)) {
-          const inReview = row.state === 'in_review';
-          const r = await adjustReward(tx, row, 0, 0, key, inReview ? 'reward.voided' : 'reward.clawback', {
-            rule: inReview ? 'R-REV-1' : 'R-REV-2',
-            findingId: input.finding.findingId,
-            reason: input.finding.reason,
-          });
-          row.state = inReview ? 'voided' : 'invalidated';
-          summary = `${what} finding: order invalid; ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back`;
-          await saveOrder(tx, row, { reasonCode: input.finding.reason === 'same_person' ? 'SAME_PERSON' : 'CHEATING' });
-        }
-        const events = [event(key, 'finding', input.atMs, summary, { ...input.finding })];
-        await recordEvents(tx, row.order_id, events);
-        return snapshot(row, events);
-      });
+      const key = `order:${input.orderId}:finding:${input.finding.findingId}`;
+      return orderStep(
+        sql,
+        input.orderId,
+        async (tx, row) => {
+          const what = input.finding.reason === 'same_person' ? 'same person (同人)' : 'cheating order (作弊订单)';
+          let summary = `${what} finding recorded; the order earned nothing, so nothing changes`;
+          let reasonCode: string | null = null;
+          if (['in_review', 'crediting'].includes(row.state)) {
+            const inReview = row.state === 'in_review';
+            const r = await adjustReward(tx, row, 0, 0, key, inReview ? 'reward.voided' : 'reward.clawback', {
+              rule: inReview ? 'R-REV-1' : 'R-REV-2',
+              findingId: input.finding.findingId,
+              reason: input.finding.reason,
+            });
+            row.state = inReview ? 'voided' : 'invalidated';
+            reasonCode = input.finding.reason === 'same_person' ? 'SAME_PERSON' : 'CHEATING';
+            summary = `${what} finding: order invalid; ${yunqiToCny(r.voidedPending)} CNY not credited, ${yunqiToCny(r.clawedBack)} CNY clawed back`;
+          }
+          return { reasonCode, events: [event(key, 'finding', input.atMs, summary, { ...input.finding })] };
+        },
+        key,
+      );
     },
   };
 }
