@@ -163,15 +163,20 @@ export function ordersRoutes(api: ApiRegistry, deps: ApiDeps): void {
       },
     },
     handler: async ({ params }) => {
-      const [row] = await deps.sql<OrderDbRow[]>`SELECT * FROM orders WHERE order_id = ${params.orderId}`;
+      // One snapshot for the three reads: a settlement step writes the order row, its events and
+      // its ledger entries in one transaction; separate statements could mix two steps.
+      const { row, events, entries } = await deps.sql.begin('isolation level repeatable read read only', async (tx) => {
+        const [row] = await tx<OrderDbRow[]>`SELECT * FROM orders WHERE order_id = ${params.orderId}`;
+        const events = await tx<{ at: Date; kind: string; summary: string; detail: unknown }[]>`
+          SELECT at, kind, summary, detail FROM order_events WHERE order_id = ${params.orderId} ORDER BY at, id`;
+        const entries = await tx<{ id: number; kind: string; installment: number | null; occurred_at: Date; account: string; amount_yunqi: number }[]>`
+          SELECT e.id, e.kind, e.installment, e.occurred_at,
+                 coalesce(a.ambassador_id || ':', 'system:') || a.kind AS account, p.amount_yunqi
+            FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+           WHERE e.order_id = ${params.orderId} ORDER BY e.id, p.id`;
+        return { row, events, entries };
+      });
       if (!row) throw notFound(`order ${params.orderId}`);
-      const events = await deps.sql<{ at: Date; kind: string; summary: string; detail: unknown }[]>`
-        SELECT at, kind, summary, detail FROM order_events WHERE order_id = ${params.orderId} ORDER BY at, id`;
-      const entries = await deps.sql<{ id: number; kind: string; installment: number | null; occurred_at: Date; account: string; amount_yunqi: number }[]>`
-        SELECT e.id, e.kind, e.installment, e.occurred_at,
-               coalesce(a.ambassador_id || ':', 'system:') || a.kind AS account, p.amount_yunqi
-          FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
-         WHERE e.order_id = ${params.orderId} ORDER BY e.id, p.id`;
       const ledger: { entryId: number; kind: string; installment: number | null; at: string; postings: { account: string; amount: ReturnType<typeof money> }[] }[] = [];
       for (const e of entries) {
         let last = ledger[ledger.length - 1];
