@@ -2,7 +2,8 @@
  * The yunqi ledger: append-only double-entry journal in Postgres (see db/migrations/002_ledger.sql).
  *
  * Invariants (asserted by the database, and by tests after every scenario):
- *  - every journal entry's postings sum to zero (a deferred constraint trigger checks at commit);
+ *  - every journal entry has at least two postings and they sum to zero (a deferred constraint
+ *    trigger checks each entry once at commit; postings are added only in the entry's transaction);
  *  - entries and postings are never updated or deleted (triggers refuse it); a correction is a
  *    new entry that references the one it corrects (`reversesEntry`);
  *  - an idempotency key is applied at most once: posting the same key again returns the first
@@ -61,21 +62,28 @@ type Tx = Sql;
 export const system = (kind: SystemAccountKind): AccountRef => ({ ambassadorId: null, kind });
 export const ambassador = (ambassadorId: string, kind: AmbassadorAccountKind): AccountRef => ({ ambassadorId, kind });
 
-/** The account's id, creating the ambassador's accounts on first use. */
-export async function accountId(tx: Tx, ref: AccountRef): Promise<number> {
-  if (ref.ambassadorId === null) {
-    const [row] = await tx<{ id: number }[]>`SELECT id FROM ledger_accounts WHERE ambassador_id IS NULL AND kind = ${ref.kind}`;
-    if (!row) throw new LedgerError('unknown_account', `system account ${ref.kind} is missing`);
-    return row.id;
-  }
-  const [row] = await tx<{ id: number }[]>`
-    INSERT INTO ledger_accounts (ambassador_id, kind) VALUES (${ref.ambassadorId}, ${ref.kind})
-    ON CONFLICT (ambassador_id, kind) DO UPDATE SET kind = EXCLUDED.kind
-    RETURNING id`;
-  return row!.id;
+/** Postgres errors worth a LedgerError: a missing system account (ledger_account_id, 004). */
+function ledgerErrorFrom(err: unknown): unknown {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === '23503' && e.message?.startsWith('system account ')) return new LedgerError('unknown_account', e.message);
+  return err;
 }
 
-function validate(entry: EntryInput): void {
+/**
+ * The account's id, creating the ambassador's accounts on first use (database function
+ * ledger_account_id: a lookup, and an insert only when the account is missing).
+ */
+export async function accountId(tx: Tx, ref: AccountRef): Promise<number> {
+  try {
+    const [row] = await tx<{ id: number }[]>`SELECT ledger_account_id(${ref.ambassadorId}, ${ref.kind}) AS id`;
+    return row!.id;
+  } catch (err) {
+    throw ledgerErrorFrom(err);
+  }
+}
+
+/** Refuses an entry the database would refuse, before any round trip (LedgerError). */
+export function validateEntry(entry: EntryInput): void {
   if (!entry.idempotencyKey) throw new LedgerError('invalid_entry', 'an idempotency key is required');
   if (entry.postings.length < 2) throw new LedgerError('invalid_entry', 'an entry needs at least two postings');
   let sum = 0;
@@ -88,38 +96,57 @@ function validate(entry: EntryInput): void {
   if (sum !== 0) throw new LedgerError('unbalanced_entry', `postings sum to ${sum}, not zero`);
 }
 
+/** The entry as the database functions take it (validated first). */
+function entryJson(entry: EntryInput) {
+  validateEntry(entry);
+  return {
+    idempotencyKey: entry.idempotencyKey,
+    kind: entry.kind,
+    ambassadorId: entry.ambassadorId,
+    orderId: entry.orderId ?? null,
+    installment: entry.installment ?? null,
+    withdrawalId: entry.withdrawalId ?? null,
+    reversesEntry: entry.reversesEntry ?? null,
+    ruleSetVersion: entry.ruleSetVersion ?? null,
+    explanation: entry.explanation ?? {},
+    postings: entry.postings.map((p) => ({ ambassadorId: p.account.ambassadorId, kind: p.account.kind, amountYunqi: p.amountYunqi })),
+  };
+}
+
 /**
- * Posts one balanced entry, at most once per idempotency key. Run it inside the caller's
- * transaction (`sql.begin`) when it must be atomic with other writes; on its own it opens one.
+ * Posts one balanced entry, at most once per idempotency key, in one round trip: the database
+ * function ledger_post_entry (db/migrations/006_ledger_entry_checks.sql) writes the entry and its
+ * postings in account-id order (so concurrent entries lock balance rows in one order); the
+ * zero-sum check runs at commit. One statement is atomic on its own: call it on the pool, or
+ * inside the caller's transaction (`sql.begin`) when it must be atomic with other writes.
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
-  validate(entry);
-  const run = async (tx: Tx): Promise<PostedEntry> => {
-    const [inserted] = await tx<{ id: number }[]>`
-      INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, order_id, installment, withdrawal_id,
-                                   reverses_entry, rule_set_version, explanation)
-      VALUES (${entry.idempotencyKey}, ${entry.kind}, ${entry.ambassadorId}, ${entry.orderId ?? null},
-              ${entry.installment ?? null}, ${entry.withdrawalId ?? null}, ${entry.reversesEntry ?? null},
-              ${entry.ruleSetVersion ?? null}, ${tx.json((entry.explanation ?? {}) as never)})
-      ON CONFLICT (idempotency_key) DO NOTHING
-      RETURNING id`;
-    if (!inserted) {
-      const [prior] = await tx<{ id: number }[]>`SELECT id FROM journal_entries WHERE idempotency_key = ${entry.idempotencyKey}`;
-      return { entryId: prior!.id, duplicate: true };
-    }
-    // Lock accounts in id order so concurrent entries touching the same accounts cannot deadlock.
-    const rows: { account_id: number; amount: number }[] = [];
-    for (const p of entry.postings) rows.push({ account_id: await accountId(tx, p.account), amount: p.amountYunqi });
-    rows.sort((a, b) => a.account_id - b.account_id);
-    for (const r of rows) {
-      await tx`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${inserted.id}, ${r.account_id}, ${r.amount})`;
-    }
-    return { entryId: inserted.id, duplicate: false };
-  };
-  const maybeTx = sql as Sql & { savepoint?: unknown };
-  // Inside sql.begin the handle has savepoint(); the pool does not: open our own transaction.
-  if (typeof maybeTx.savepoint === 'function') return run(sql);
-  return sql.begin((tx) => run(tx as unknown as Tx)) as Promise<PostedEntry>;
+  const json = entryJson(entry);
+  let row: { entry_id: number; duplicate: boolean } | undefined;
+  try {
+    [row] = await sql<{ entry_id: number; duplicate: boolean }[]>`SELECT entry_id, duplicate FROM ledger_post_entry(${sql.json(json as never)})`;
+  } catch (err) {
+    throw ledgerErrorFrom(err);
+  }
+  if (!row) throw new Error(`ledger_post_entry answered nothing for ${entry.idempotencyKey}`);
+  return { entryId: row.entry_id, duplicate: row.duplicate };
+}
+
+/**
+ * Many entries in one statement (ledger_post_entries), all or none; answers in the order given.
+ * Balance rows are locked entry by entry (in account-id order within an entry): callers running
+ * batches concurrently should give each batch disjoint accounts, or expect a deadlock error.
+ */
+export async function postEntries(sql: Sql, entries: EntryInput[]): Promise<PostedEntry[]> {
+  if (entries.length === 0) return [];
+  const json = entries.map(entryJson);
+  try {
+    const rows = await sql<{ entry_id: number; duplicate: boolean }[]>`
+      SELECT entry_id, duplicate FROM ledger_post_entries(${sql.json(json as never)})`;
+    return rows.map((r) => ({ entryId: r.entry_id, duplicate: r.duplicate }));
+  } catch (err) {
+    throw ledgerErrorFrom(err);
+  }
 }
 
 /** Current balances of an ambassador's accounts (0 for accounts never used). */

@@ -68,6 +68,155 @@ test('an entry whose postings do not sum to zero is refused at commit, even writ
   expect((await ambassadorBalances(sql, a.id)).available).toBe(0);
 });
 
+test('the database checks each entry once at commit: at least two postings, summing to zero', async () => {
+  const a = await createAmbassador(sql);
+  const [avail, pend] = [await accountId(sql, ambassador(a.id, 'available')), await accountId(sql, ambassador(a.id, 'pending'))];
+  // An entry with no postings at all.
+  await expect(
+    sql.begin(async (tx) => {
+      await (tx as unknown as Sql)`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`bare-${a.id}`}, 'test')`;
+    }),
+  ).rejects.toThrow(/does not balance \(sum 0, 0 postings/);
+  // Postings that miss zero by one yunqi, over several statements.
+  await expect(
+    sql.begin(async (tx) => {
+      const t = tx as unknown as Sql;
+      const [e] = await t<{ id: number }[]>`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`one-${a.id}`}, 'test') RETURNING id`;
+      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, 100)`;
+      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, -100)`;
+      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${pend}, 1)`;
+    }),
+  ).rejects.toThrow(/does not balance \(sum 1, 3 postings/);
+  // Balanced over several statements, one of them in a savepoint: the check waits for the commit.
+  await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [e] = await t<{ id: number }[]>`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`split-${a.id}`}, 'test') RETURNING id`;
+    await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, 100)`;
+    await tx.savepoint(async (sp) => {
+      await (sp as unknown as Sql)`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${pend}, -100)`;
+    });
+  });
+  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -100, available: 100 });
+  // An entry written inside a savepoint takes its postings in the enclosing transaction.
+  const posted = await sql.begin((tx) =>
+    tx.savepoint((sp) =>
+      postEntry(sp as unknown as Sql, {
+        idempotencyKey: `sp-${a.id}`,
+        kind: 'test',
+        ambassadorId: a.id,
+        postings: [
+          { account: ambassador(a.id, 'pending'), amountYunqi: 40 },
+          { account: ambassador(a.id, 'available'), amountYunqi: -40 },
+        ],
+      }),
+    ),
+  );
+  expect(posted.duplicate).toBe(false);
+  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -60, available: 60 });
+});
+
+test('a posting cannot be added to an entry of another transaction (its balance was checked then)', async () => {
+  const a = await createAmbassador(sql);
+  const { entryId } = await postEntry(sql, {
+    idempotencyKey: `closed-${a.id}`,
+    kind: 'test',
+    ambassadorId: a.id,
+    postings: [
+      { account: ambassador(a.id, 'pending'), amountYunqi: -70 },
+      { account: ambassador(a.id, 'available'), amountYunqi: 70 },
+    ],
+  });
+  const avail = await accountId(sql, ambassador(a.id, 'available'));
+  await expect(sql`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${entryId}, ${avail}, 5)`).rejects.toThrow(
+    /was not created in this transaction/,
+  );
+  // Not even a balanced pair in one statement: the entry was checked at its own commit.
+  const pend = await accountId(sql, ambassador(a.id, 'pending'));
+  await expect(
+    sql`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${entryId}, ${avail}, 5), (${entryId}, ${pend}, -5)`,
+  ).rejects.toThrow(/was not created in this transaction/);
+  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -70, available: 70 });
+  const [n] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM postings WHERE entry_id = ${entryId}`;
+  expect(n!.n).toBe(2);
+});
+
+test('postEntry refuses malformed entries before the database (same LedgerError codes)', async () => {
+  const a = await createAmbassador(sql);
+  const p = (x: number) => ({ account: ambassador(a.id, 'available'), amountYunqi: x });
+  const base = { idempotencyKey: `bad-${a.id}`, kind: 'test', ambassadorId: a.id };
+  const code = (entry: Parameters<typeof postEntry>[1]) => postEntry(sql, entry).then(() => 'posted', (e: LedgerError) => e.code);
+  expect(await code({ ...base, idempotencyKey: '', postings: [p(1), p(-1)] })).toBe('invalid_entry');
+  expect(await code({ ...base, postings: [p(1)] })).toBe('invalid_entry');
+  expect(await code({ ...base, postings: [p(0), p(0)] })).toBe('invalid_entry');
+  expect(await code({ ...base, postings: [p(1.5), p(-1.5)] })).toBe('invalid_entry');
+  expect(await code({ ...base, postings: [p(2), p(-1)] })).toBe('unbalanced_entry');
+  const [n] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM journal_entries WHERE idempotency_key = ${base.idempotencyKey}`;
+  expect(n!.n).toBe(0);
+});
+
+test('postEntry inside the caller\'s transaction commits and rolls back with it', async () => {
+  const a = await createAmbassador(sql);
+  const entry = (key: string) => ({
+    idempotencyKey: key,
+    kind: 'test',
+    ambassadorId: a.id,
+    postings: [
+      { account: system('rewards_expense'), amountYunqi: -30 },
+      { account: ambassador(a.id, 'available'), amountYunqi: 30 },
+    ],
+  });
+  await expect(
+    sql.begin(async (tx) => {
+      await postEntry(tx as unknown as Sql, entry(`tx-rolled-back-${a.id}`));
+      throw new Error('caller gives up');
+    }),
+  ).rejects.toThrow('caller gives up');
+  const [first, again] = (await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    return [await postEntry(t, entry(`tx-${a.id}`)), await postEntry(t, entry(`tx-${a.id}`))];
+  })) as [Awaited<ReturnType<typeof postEntry>>, Awaited<ReturnType<typeof postEntry>>];
+  expect(again).toEqual({ entryId: first.entryId, duplicate: true });
+  expect((await postEntry(sql, entry(`tx-rolled-back-${a.id}`))).duplicate).toBe(false);
+  expect((await ambassadorBalances(sql, a.id)).available).toBe(60);
+});
+
+test('concurrent entries over the same accounts, in both directions, neither deadlock nor lose an update', async () => {
+  const [a, b] = [await createAmbassador(sql), await createAmbassador(sql)];
+  const n = 40;
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) => {
+      const [from, to] = i % 2 ? [a.id, b.id] : [b.id, a.id];
+      return postEntry(sql, {
+        idempotencyKey: `race-${a.id}-${i}`,
+        kind: 'test',
+        ambassadorId: from,
+        postings: [
+          { account: ambassador(to, 'available'), amountYunqi: i + 1 },
+          { account: system('rewards_expense'), amountYunqi: 1 },
+          { account: ambassador(from, 'available'), amountYunqi: -(i + 2) },
+        ],
+      });
+    }),
+  );
+  expect(results.every((r) => !r.duplicate)).toBe(true);
+  // a pays on odd i and receives on even i: Σ_even (i+1) − Σ_odd (i+2)
+  let expectA = 0;
+  for (let i = 0; i < n; i++) expectA += i % 2 ? -(i + 2) : i + 1;
+  expect((await ambassadorBalances(sql, a.id)).available).toBe(expectA);
+});
+
+test('fifty concurrent first withdrawals create the missing accounts without deadlock and never overdraw', async () => {
+  const a = await createAmbassador(sql);
+  await completedOrder(sql, a.id, 1000_00); // its reserved and paid_out accounts do not exist yet
+  const outcomes = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      requestWithdrawal(sql, { ambassador: { id: a.id, kind: 'individual' }, amountYunqi: 30_00, nowMs: NOW, ruleBook: book }),
+    ),
+  );
+  expect(outcomes.filter((o) => o.ok)).toHaveLength(33); // 33 × 30 = 990 ≤ 1000 < 34 × 30
+  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ available: 10_00, reserved: 990_00 });
+});
+
 test('an idempotency key is applied at most once (and is unique in the database)', async () => {
   const a = await createAmbassador(sql);
   const entry = {
@@ -123,7 +272,7 @@ test('every ambassador account plus the system accounts sums to zero', async () 
   expect(row!.total).toBe(0);
 });
 
-describe('one-round-trip posting (ledger/post.ts)', () => {
+describe('one round trip (ledger_post_entry; ledger/post.ts keeps the old names)', () => {
   const credit = (ambassadorId: string, key: string, x: number) => ({
     idempotencyKey: key,
     kind: 'reward.credited',
