@@ -6,7 +6,7 @@
  * the ambassador's requests (ledger/withdrawals.ts withAmbassadorLock), so two concurrent
  * requests with one key cannot both do the work.
  */
-import crypto from 'node:crypto';
+import { canonicalHash } from '../lib/canonical-hash';
 import type { Sql } from '../db/client';
 
 export interface StoredAnswer {
@@ -20,16 +20,8 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
-/** sha256 of a JSON value with object keys sorted (so key order does not matter). */
-export function requestHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-  return crypto.createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
-}
+/** sha256 of the normalized request, key order aside. */
+export const requestHash = canonicalHash;
 
 /**
  * Answers the stored answer for the key, or computes, stores and answers a new one. Answers with

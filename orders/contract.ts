@@ -9,7 +9,7 @@
  *   order's workflow has completed, a refund starts a small adjustment workflow keyed by
  *   `order:<orderId>:refund:<refundId>` that claws back through the same idempotent activity.
  */
-import crypto from 'node:crypto';
+import { canonicalHash } from '../lib/canonical-hash';
 import { z } from 'zod';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -55,16 +55,8 @@ export type Invalidation = z.infer<typeof InvalidationSchema>;
 
 export const orderWorkflowId = (orderId: string) => `order:${orderId}`;
 
-/** Canonical JSON (sorted keys) → sha256: equal bodies hash equal whatever the key order. */
-export function bodyHash(value: unknown): string {
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canon)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
-        : v;
-  return crypto.createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
-}
+/** The order body's hash: equal bodies hash equal whatever the key order. */
+export const bodyHash = canonicalHash;
 
 export class OrderConflictError extends Error {
   readonly code = 'order_conflict';
