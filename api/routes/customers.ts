@@ -151,24 +151,30 @@ export function customersRoutes(api: ApiRegistry, deps: ApiDeps): void {
       404: { description: 'no such customer and no clicks' },
     },
     handler: async ({ params }) => {
-      const [customer] = await sql<{ non_associable_reason: NonAssociableReason | null; non_associable_at: Date | null }[]>`
-        SELECT non_associable_reason, non_associable_at FROM customers WHERE id = ${params.id}`;
-      const associations = await sql<
-        {
-          id: string;
-          ambassador_id: string;
-          usercode: string | null;
-          started_at: Date;
-          ends_at: Date;
-          ended_at: Date | null;
-          end_reason: string | null;
-          rule_set_version: string | null;
-        }[]
-      >`SELECT id, ambassador_id, usercode, started_at, ends_at, ended_at, end_reason, rule_set_version
-          FROM associations WHERE customer_id = ${params.id} ORDER BY started_at, id`;
-      const events = await sql<
-        { seq: number; kind: string; at: Date; click_id: string | null; ambassador_id: string | null; association_id: string | null; detail: Record<string, unknown> }[]
-      >`SELECT seq, kind, at, click_id, ambassador_id, association_id, detail FROM association_events WHERE customer_id = ${params.id} ORDER BY seq`;
+      // One snapshot for the three reads: the projection writes a batch's association rows and
+      // timeline events in one transaction, and separate read-committed statements could see the
+      // events of a batch without its rows (a timeline with `created` but no current association).
+      const { customer, associations, events } = await sql.begin('isolation level repeatable read read only', async (tx) => {
+        const [customer] = await tx<{ non_associable_reason: NonAssociableReason | null; non_associable_at: Date | null }[]>`
+          SELECT non_associable_reason, non_associable_at FROM customers WHERE id = ${params.id}`;
+        const associations = await tx<
+          {
+            id: string;
+            ambassador_id: string;
+            usercode: string | null;
+            started_at: Date;
+            ends_at: Date;
+            ended_at: Date | null;
+            end_reason: string | null;
+            rule_set_version: string | null;
+          }[]
+        >`SELECT id, ambassador_id, usercode, started_at, ends_at, ended_at, end_reason, rule_set_version
+            FROM associations WHERE customer_id = ${params.id} ORDER BY started_at, id`;
+        const events = await tx<
+          { seq: number; kind: string; at: Date; click_id: string | null; ambassador_id: string | null; association_id: string | null; detail: Record<string, unknown> }[]
+        >`SELECT seq, kind, at, click_id, ambassador_id, association_id, detail FROM association_events WHERE customer_id = ${params.id} ORDER BY seq`;
+        return { customer, associations, events };
+      });
       if (!customer && events.length === 0) throw notFound(`customer ${params.id}`);
       const list = associations.map((a) => ({
         associationId: a.id,
