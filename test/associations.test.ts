@@ -6,6 +6,8 @@ import request from 'supertest';
 import { keepHistory } from './harness/histories';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { projectAssociationChange, type ProjectionInput } from '../activities/association';
+import type { Sql } from '../db/client';
 import { utc8 } from '../domain/time';
 import { associationWorkflowId, clickSignal, customerAssociationWorkflow } from '../workflows/association';
 import { createTestContext, type TestContext } from './harness/context';
@@ -20,6 +22,7 @@ import {
   postClick,
   uniq,
   waitFor,
+  workflowSettled,
   workflowView,
   type Harness,
 } from './harness/association-fixtures';
@@ -61,6 +64,47 @@ test('R-ATTR-1 a logged-in customer opening the link is associated; a click with
   expect(kinds(view.timeline)).toEqual(['click', 'created']);
   expect(view.current).toMatchObject({ ambassadorId: amb.id, associationId: `${customerId}:1` });
   expect(view.workflowId).toBe(`customer:${customerId}`);
+});
+
+test('R-ATTR-1 the ops view reads associations and timeline from one snapshot: a batch projected mid-read is all in or all out', async () => {
+  const amb = await joinAmbassador(h);
+  const customerId = uniq('cust');
+  expect((await h.service(request(h.app).put(`/v1/customers/${customerId}`)).send({})).status).toBe(200);
+  const t = await h.clock.sync();
+  const associationId = `${customerId}:1`;
+  const batch: ProjectionInput = {
+    customerId,
+    workflowId: associationWorkflowId(customerId),
+    events: [
+      { seq: 1, kind: 'click', at: t, clickId: 'c1', ambassadorId: amb.id, associationId: null, detail: {} },
+      { seq: 2, kind: 'created', at: t, clickId: 'c1', ambassadorId: amb.id, associationId, detail: { endsAt: t + 60 * DAY } },
+    ],
+    intervals: [
+      { associationId, ambassadorId: amb.id, usercode: amb.usercode, startedAt: t, endsAt: t + 60 * DAY, lastClickAt: t, ruleSetVersion: '2024-06-01', endedAt: null, endReason: null, lastSeq: 2 },
+    ],
+  };
+  // Force the interleaving seen under load: the endpoint has read the association rows and waits
+  // for the timeline while the projection of a batch (rows + events, one transaction) commits.
+  let reading!: Promise<request.Response>;
+  await ctx.sql.begin(async (tx) => {
+    await tx`LOCK TABLE association_events IN ACCESS EXCLUSIVE MODE`;
+    reading = h.ops(request(h.app).get(`/v1/ops/customers/${customerId}/association`)).then((r) => r);
+    await waitFor(
+      async () => (await ctx.sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT seq, kind, at, click_id%'`)[0]?.n as number,
+      (n) => n > 0,
+      'the ops read to wait for the timeline',
+    );
+    await projectAssociationChange({ begin: (fn: (s: unknown) => unknown) => fn(tx) } as unknown as Sql, batch);
+  });
+  const torn = await reading;
+  expect(torn.status).toBe(200);
+  const created = torn.body.timeline.filter((e: { kind: string }) => e.kind === 'created').map((e: { associationId: string }) => e.associationId);
+  expect(torn.body.associations.map((a: { associationId: string }) => a.associationId)).toEqual(created);
+  expect(torn.body.current?.associationId ?? null).toBe(created.length ? associationId : null);
+
+  const after = await opsAssociation(h, customerId, 2);
+  expect(kinds(after.timeline)).toEqual(['click', 'created']);
+  expect(after.current).toMatchObject({ associationId, ambassadorId: amb.id, endsAt: isoAt(t + 60 * DAY) });
 });
 
 test('R-ATTR-2 R-ATTR-3 click 10:30 then 11:30 by the same ambassador: start 10:30, end 11:30 + 60 days', async () => {
@@ -332,7 +376,10 @@ test('R-ATTR-3 R-ATTR-4 a long-lived customer workflow continues as new with its
   await postClick(h, { customerId, usercode: b.usercode, occurredAt: t });
   const view = await opsAssociation(h, customerId, expected + 3);
   expect(view.timeline).toHaveLength(expected + 3);
-  const wf = await waitFor(() => workflowView(ctx, customerId), (v) => v.current?.ambassadorId === b.id, 'the last switch');
+  // The last batch may make the workflow continue as new: query only once it has settled.
+  await workflowSettled(ctx, customerId);
+  const wf = await workflowView(ctx, customerId);
+  expect(wf.current?.ambassadorId).toBe(b.id);
   expect(wf.intervals.map((i) => i.associationId)).toEqual(view.associations.map((x) => x.associationId));
   expect(view.associations.map((x) => x.associationId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${customerId}:${n}`));
   expect(view.timeline.map((e) => e.seq)).toEqual(view.timeline.map((_, i) => i + 1));

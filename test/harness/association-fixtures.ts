@@ -2,6 +2,7 @@
  * time-skipping server, and small wrappers over the real HTTP endpoints. */
 import request from 'supertest';
 import type { Express } from 'express';
+import { temporal } from '@temporalio/proto';
 import { createTestApp, type TestContext } from './context';
 import { associationStateQuery, associationWorkflowId, type AssociationView } from '../../workflows/association';
 
@@ -86,6 +87,56 @@ export async function waitFor<T>(get: () => Promise<T>, pred: (v: T) => boolean,
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+
+/**
+ * Waits until the customer's latest run is idle: open, no workflow task and no activity in
+ * flight. Query a workflow that may continue as new only once it is settled: the time-skipping
+ * test server leaks its time-skipping lock when a query task is answered after the run it was
+ * sent to has continued as new ("workflow execution already completed"), and every later
+ * testEnv.sleep in that environment then waits in real time.
+ */
+export async function workflowSettled(ctx: TestContext, customerId: string): Promise<void> {
+  const handle = ctx.client.workflow.getHandle(associationWorkflowId(customerId));
+  await waitFor(
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      let openTasks = 0;
+      let openActivities = 0;
+      let closed = false;
+      for (const e of events) {
+        switch (e.eventType) {
+          case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            openTasks++;
+            break;
+          case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+          case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+          case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+            openTasks--;
+            break;
+          case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            openActivities++;
+            break;
+          case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+          case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+          case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+          case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+            openActivities--;
+            break;
+          case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+          case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+          case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+            closed = true;
+            break;
+        }
+      }
+      return !closed && openTasks === 0 && openActivities === 0;
+    },
+    (idle) => idle,
+    `the workflow of ${customerId} to settle`,
+  );
 }
 
 /** The workflow's own view (query). */
