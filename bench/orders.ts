@@ -57,6 +57,7 @@ import { placeOrder, type OrderPlaced } from '../orders/contract';
 import { TERMINAL_STATES } from '../orders/types';
 import { freePort } from '../test/harness/ports';
 import { bundleWorkflows, createWorker } from '../worker';
+import { stopChild } from '../lib/child-process';
 
 const GOAL_ACCEPTED_PER_S = 100;
 const GOAL_ACTIONS = 12;
@@ -347,18 +348,6 @@ function httpJson(agent: http.Agent, port: number, method: string, urlPath: stri
 // The system under test
 
 type Cleanup = { name: string; run: () => Promise<unknown>; skip?: () => boolean };
-
-function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 async function startDevServer(port: number, namespace: string): Promise<{ child: ChildProcess; output: () => string }> {
   const cli = findBinary('temporal', process.env.TEMPORAL_CLI_PATH);

@@ -21,6 +21,7 @@ import { createLogger } from '../lib/logger';
 import { loadRuleBook } from '../config/rules';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
+import { stopChild } from '../lib/child-process';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -70,18 +71,6 @@ async function startTemporalDevServer(config: Config, cli: string, log: (m: stri
     new Promise((_, reject) => child.once('exit', () => reject(new Error(`temporal dev server exited early; see ${dir}/server.log`)))),
   ]);
   return child;
-}
-
-function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
