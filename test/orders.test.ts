@@ -35,6 +35,22 @@ afterEach(async () => {
 
 const nowIso = () => new Date(h.clock.now()).toISOString();
 
+/** A new customer's 5,000.00 first purchase placed now: 1,250.00 reward in two installments of
+ * 625.00, awaited into its review period. */
+async function bigOrderInReview(customer?: Record<string, unknown>) {
+  const now = await h.clock.sync();
+  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000, customer });
+  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
+  const inReview = await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
+  return { amb, customerId, order, inReview };
+}
+
+/** Skips past the review and the first installment, and waits until it is credited. */
+async function pastFirstInstallment(orderId: string) {
+  await h.clock.skip(37 * DAY + 1000);
+  await opsOrder(h, orderId, (x) => x.credited.yunqi === 62_500);
+}
+
 test('R-PAY-2 R-PAY-3 a reward above the threshold is credited 50% at review + 30 days and 50% 30 days later; completed only when both are in', async () => {
   const now = await h.clock.sync();
   const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
@@ -86,10 +102,7 @@ test('R-PAY-1 a reward at or below the threshold is credited whole 30 days after
 });
 
 test('R-REV-1 a refund inside the review period voids the order and returns the cap room', async () => {
-  const now = await h.clock.sync();
-  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
-  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
-  const before = await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
+  const { amb, order, inReview: before } = await bigOrderInReview();
   await h.clock.skip(2 * DAY);
   const res = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-1', amount: '100.00', full: false });
   expect(res.status).toBe(202);
@@ -106,12 +119,8 @@ test('R-REV-1 a refund inside the review period voids the order and returns the 
 });
 
 test('R-REV-2 a full refund between the installments voids the rest and claws back the first with a correcting entry', async () => {
-  const now = await h.clock.sync();
-  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
-  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
-  await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
-  await h.clock.skip(37 * DAY + 1000);
-  await opsOrder(h, order.orderId, (x) => x.credited.yunqi === 62_500);
+  const { amb, order } = await bigOrderInReview();
+  await pastFirstInstallment(order.orderId);
   const res = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-full', amount: '5000.00', full: true });
   expect(res.status).toBe(202);
   const final = await settled(ctx, order.orderId);
@@ -128,10 +137,7 @@ test('R-REV-2 a full refund between the installments voids the rest and claws ba
 });
 
 test('R-REV-2 a partial refund after the review recomputes the reward on the amount kept', async () => {
-  const now = await h.clock.sync();
-  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
-  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
-  await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
+  const { amb, order } = await bigOrderInReview();
   await h.clock.skip(8 * DAY);
   await opsOrder(h, order.orderId, (x) => x.state === 'crediting');
   await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-part', amount: '1000.00', full: false }).expect(202);
@@ -145,12 +151,8 @@ test('R-REV-2 a partial refund after the review recomputes the reward on the amo
 });
 
 test('R-SAME-2 an identity change before the second installment voids what is left; the first stays credited', async () => {
-  const now = await h.clock.sync();
-  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000, customer: { identity: { phone: '+86 138 0000 0001' } } });
-  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
-  await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
-  await h.clock.skip(37 * DAY + 1000);
-  await opsOrder(h, order.orderId, (x) => x.credited.yunqi === 62_500);
+  const { amb, customerId, order } = await bigOrderInReview({ identity: { phone: '+86 138 0000 0001' } });
+  await pastFirstInstallment(order.orderId);
   const change = await h.service(request(h.app).post(`/v1/customers/${customerId}/identity-changes`)).send({ phone: '+86 139 0000 0002' });
   expect(change.status).toBe(200);
   const final = await settled(ctx, order.orderId);
@@ -163,12 +165,8 @@ test('R-SAME-2 an identity change before the second installment voids what is le
 });
 
 test('R-REV-2 a cheating finding after the review invalidates the order and claws back what was credited', async () => {
-  const now = await h.clock.sync();
-  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
-  const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: nowIso() }));
-  await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
-  await h.clock.skip(37 * DAY + 1000);
-  await opsOrder(h, order.orderId, (x) => x.credited.yunqi === 62_500);
+  const { amb, order } = await bigOrderInReview();
+  await pastFirstInstallment(order.orderId);
   await h.service(request(h.app).post(`/v1/orders/${order.orderId}/findings`)).send({ findingId: 'f-1', reason: 'cheating' }).expect(202);
   const final = await settled(ctx, order.orderId);
   expect(final.state).toBe('invalidated');
