@@ -4,15 +4,16 @@
  * measures, on the same database in the same run:
  *   baseline      a plain single-row INSERT per transaction (autocommit: one statement, one row)
  *   single        one idempotent reward credit per transaction: postEntry (ledger/index.ts), one
- *                 statement calling the database function ledger_post_entry
- *   replayed      postEntry with a key posted before (answers the first entry, writes nothing)
+ *                 INSERT of the entry row with its postings (account ids cached per pool)
+ *   replayed      postEntry with a key posted before (answers the first entry, writes nothing;
+ *                 the INSERT that skips, then a SELECT)
  *   batched       BATCH credits per transaction (postEntries, ledger_post_entries)
  * with CONCURRENCY connections of one pool, each crediting its own ambassadors (pending →
  * available, no hot system row). The measurements are interleaved over ROUNDS rounds and the
  * median is reported, so a noisy neighbour hurts the baseline and the credits alike. Goal: single
  * credits ≥ 0.5 × baseline. Also printed (Linux): CPU time per operation of the Postgres server
  * (postmaster and all its processes) and of this client process; on a busy shared machine these
- * move less than the rates do. About 25 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
+ * move less than the rates do. About 40 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
  * BENCH_BATCH and BENCH_FAST=1 (fsync off) tune it.
  */
 import fs from 'node:fs';
@@ -25,7 +26,7 @@ import { ambassador, ledgerInconsistencies, postEntries, postEntry, type EntryIn
 import { freePort } from '../test/harness/ports';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const GOAL = 0.5;

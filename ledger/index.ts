@@ -1,11 +1,14 @@
 /**
- * The yunqi ledger: append-only double-entry journal in Postgres (see db/migrations/002_ledger.sql).
+ * The yunqi ledger: append-only double-entry journal in Postgres (db/migrations/002_ledger.sql;
+ * since 007 each entry row carries its postings, and `postings` is a view over them).
  *
  * Invariants (asserted by the database, and by tests after every scenario):
- *  - every journal entry has at least two postings and they sum to zero (a deferred constraint
- *    trigger checks each entry once at commit; postings are added only in the entry's transaction);
- *  - entries and postings are never updated or deleted (triggers refuse it); a correction is a
- *    new entry that references the one it corrects (`reversesEntry`);
+ *  - every journal entry has at least two postings, on existing accounts in ascending id order,
+ *    non-zero and summing to zero, and an ambassador's account only on an entry naming that
+ *    ambassador (the row trigger journal_entries_apply checks each entry as it is inserted and
+ *    applies it to the cached balances);
+ *  - entries (with their postings) and accounts are never updated or deleted (triggers refuse
+ *    it); a correction is a new entry that references the one it corrects (`reversesEntry`);
  *  - an idempotency key is applied at most once: posting the same key again returns the first
  *    entry and changes nothing (a retry never credits twice);
  *  - cached balances (account_balances) equal the sum of postings per account.
@@ -114,22 +117,103 @@ function entryJson(entry: EntryInput) {
 }
 
 /**
- * Posts one balanced entry, at most once per idempotency key, in one round trip: the database
- * function ledger_post_entry (db/migrations/006_ledger_entry_checks.sql) writes the entry and its
- * postings in account-id order (so concurrent entries lock balance rows in one order); the
- * zero-sum check runs at commit. One statement is atomic on its own: call it on the pool, or
- * inside the caller's transaction (`sql.begin`) when it must be atomic with other writes.
+ * Account ids by reference, per connection pool. An id always names the same account
+ * (ledger_accounts is append-only, migration 007), ids come from a sequence, and an ambassador's
+ * accounts are created with the ambassador: a cached id is never another account's. It can only
+ * name an account whose creating transaction rolled back (an ambassador, or a system account
+ * created and rolled back). The database then refuses the entry ('does not exist'); postEntry
+ * forgets the cached ids and retries once on the pool, or, inside the caller's transaction (which
+ * the error aborted), lets the error end it, and the caller's retry resolves afresh.
+ * The key is the pool's `json` helper, one function per postgres.js pool that its transactions
+ * and reserved connections share (test/ledger.test.ts checks it; if a postgres.js upgrade
+ * changed that, every handle would get its own cache: still correct, only slower).
+ */
+const accountIds = new WeakMap<object, Map<string, number>>();
+/** Four accounts per ambassador: a cache this large is cleared rather than grown (memory bound). */
+const MAX_CACHED_ACCOUNTS = 100_000;
+const refKey = (ref: AccountRef) => `${ref.ambassadorId ?? ''}\u0000${ref.kind}`;
+
+function idCache(sql: Sql): Map<string, number> | undefined {
+  const key = (sql as unknown as { json?: object }).json;
+  if (typeof key !== 'function') return undefined;
+  let cache = accountIds.get(key);
+  if (!cache) accountIds.set(key, (cache = new Map()));
+  return cache;
+}
+
+/** The ids of `refs` (in order), from the cache or in one round trip (creating missing accounts). */
+async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> {
+  const cache = idCache(sql);
+  const ids = refs.map((r) => cache?.get(refKey(r)));
+  const missing = refs.filter((_, i) => ids[i] === undefined);
+  if (missing.length > 0) {
+    let rows: { id: number }[];
+    try {
+      // '' stands for a system account (no ambassador) in the text array.
+      rows = await sql<{ id: number }[]>`
+        SELECT ledger_account_id(nullif(r.amb, ''), r.kind) AS id
+          FROM unnest(${sql.array(missing.map((r) => r.ambassadorId ?? '')) as never}::text[], ${sql.array(missing.map((r) => r.kind)) as never}::text[])
+               WITH ORDINALITY AS r(amb, kind, n)
+         ORDER BY r.n`;
+    } catch (err) {
+      throw ledgerErrorFrom(err);
+    }
+    let k = 0;
+    for (let i = 0; i < refs.length; i++) {
+      if (ids[i] !== undefined) continue;
+      ids[i] = rows[k++]!.id;
+      if (cache && cache.size >= MAX_CACHED_ACCOUNTS) cache.clear();
+      cache?.set(refKey(refs[i]!), ids[i]!);
+    }
+  }
+  return ids as number[];
+}
+
+/**
+ * Posts one balanced entry, at most once per idempotency key, in one round trip once its
+ * accounts are known (their ids are cached per pool): an INSERT of the entry row with its
+ * postings as arrays in account-id order. The database trigger journal_entries_apply (migration
+ * 007) checks the postings and adds them to the cached balances in that order, so concurrent
+ * entries lock balance rows in one order. A key posted before answers its first entry with
+ * `duplicate: true` and writes nothing (a second round trip, on replays only). One statement is atomic on its own: call it on the pool,
+ * or inside the caller's transaction (`sql.begin`) when it must be atomic with other writes.
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
-  const json = entryJson(entry);
-  let row: { entry_id: number; duplicate: boolean } | undefined;
+  validateEntry(entry);
   try {
-    [row] = await sql<{ entry_id: number; duplicate: boolean }[]>`SELECT entry_id, duplicate FROM ledger_post_entry(${sql.json(json as never)})`;
+    return await insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
   } catch (err) {
-    throw ledgerErrorFrom(err);
+    // A cached id whose account was rolled back: forget it; resolve again, once, unless the error
+    // has aborted the caller's transaction (a transaction handle has `savepoint`).
+    const e = err as { code?: string; message?: string };
+    if (e?.code !== '23503' || !/account \d+ does not exist/.test(e.message ?? '')) throw ledgerErrorFrom(err);
+    const cache = idCache(sql);
+    for (const p of entry.postings) cache?.delete(refKey(p.account));
+    if ('savepoint' in sql) throw err;
+    return await insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
   }
-  if (!row) throw new Error(`ledger_post_entry answered nothing for ${entry.idempotencyKey}`);
-  return { entryId: row.entry_id, duplicate: row.duplicate };
+}
+
+async function insertEntry(sql: Sql, entry: EntryInput, ids: number[]): Promise<PostedEntry> {
+  // Postings in account-id order, one per account (amounts to the same account added together).
+  const byAccount = new Map<number, number>();
+  entry.postings.forEach((p, i) => byAccount.set(ids[i]!, (byAccount.get(ids[i]!) ?? 0) + p.amountYunqi));
+  const accounts = [...byAccount.keys()].sort((x, y) => x - y);
+  const amounts = accounts.map((id) => byAccount.get(id)!);
+  const key = entry.idempotencyKey;
+  const [inserted] = await sql<{ id: number }[]>`
+    INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, order_id, installment, withdrawal_id, reverses_entry,
+                                 rule_set_version, explanation, account_ids, amounts)
+    VALUES (${key}, ${entry.kind}, ${entry.ambassadorId}, ${entry.orderId ?? null}, ${entry.installment ?? null},
+            ${entry.withdrawalId ?? null}, ${entry.reversesEntry ?? null}, ${entry.ruleSetVersion ?? null},
+            ${sql.json((entry.explanation ?? {}) as never)}, ${sql.array(accounts) as never}::bigint[], ${sql.array(amounts) as never}::bigint[])
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id`;
+  if (inserted) return { entryId: inserted.id, duplicate: false };
+  // The key was posted before (a retry): answer its entry. A second round trip, on replays only.
+  const [row] = await sql<{ id: number }[]>`SELECT id FROM journal_entries WHERE idempotency_key = ${key}`;
+  if (!row) throw new Error(`journal entry ${key} was neither written nor found`);
+  return { entryId: row.id, duplicate: true };
 }
 
 /**
@@ -169,4 +253,10 @@ export async function systemBalance(sql: Sql, kind: SystemAccountKind): Promise<
 /** Accounts whose cached balance disagrees with their postings (empty when the ledger is sound). */
 export async function ledgerInconsistencies(sql: Sql): Promise<{ account_id: number | null; cached: number | null; computed: number }[]> {
   return sql`SELECT account_id, cached, computed FROM ledger_inconsistencies()`;
+}
+
+/** Entries that break a rule the database checks when they are written (empty when sound;
+ * database function ledger_entry_problems, migration 007). */
+export async function ledgerEntryProblems(sql: Sql): Promise<{ entry_id: number; problem: string }[]> {
+  return sql`SELECT entry_id, problem FROM ledger_entry_problems()`;
 }

@@ -344,7 +344,9 @@ export interface LedgerLine {
 }
 
 /** The ambassador's journal entries, newest first (keyset pagination on the entry id). Only
- * entries with a posting on one of this ambassador's accounts are listed. */
+ * entries with a posting on one of this ambassador's accounts are listed; the database makes
+ * every such entry name the ambassador (journal_entries_apply, migration 007), so the
+ * (ambassador_id, id) index finds them. */
 export async function ambassadorLedger(sql: Sql, ambassadorId: string, page: { limit: number; beforeEntryId?: number }): Promise<LedgerLine[]> {
   const before = page.beforeEntryId ?? Number.MAX_SAFE_INTEGER;
   const entries = await sql<
@@ -362,19 +364,16 @@ export async function ambassadorLedger(sql: Sql, ambassadorId: string, page: { l
   >`
     SELECT e.id, e.kind, e.occurred_at, e.order_id, e.installment, e.withdrawal_id, e.reverses_entry, e.rule_set_version, e.explanation
       FROM journal_entries e
-     WHERE e.id IN (
-       SELECT DISTINCT p.entry_id FROM postings p
-        WHERE p.account_id IN (SELECT id FROM ledger_accounts WHERE ambassador_id = ${ambassadorId})
-          AND p.entry_id < ${before}
-        ORDER BY p.entry_id DESC LIMIT ${page.limit})
-     ORDER BY e.id DESC`;
+     WHERE e.ambassador_id = ${ambassadorId} AND e.id < ${before}
+       AND e.account_ids && ARRAY(SELECT id FROM ledger_accounts WHERE ambassador_id = ${ambassadorId})
+     ORDER BY e.id DESC LIMIT ${page.limit}`;
   if (entries.length === 0) return [];
   const postings = await sql<{ entry_id: number; kind: string; ambassador_id: string | null; amount_yunqi: number }[]>`
     SELECT p.entry_id, a.kind, a.ambassador_id, p.amount_yunqi
       FROM postings p JOIN ledger_accounts a ON a.id = p.account_id
      WHERE p.entry_id IN ${sql(entries.map((e) => e.id))}
        AND (a.ambassador_id IS NULL OR a.ambassador_id = ${ambassadorId})
-     ORDER BY p.id`;
+     ORDER BY p.entry_id, p.position`;
   return entries.map((e) => ({
     entryId: e.id,
     kind: e.kind,

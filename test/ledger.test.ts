@@ -1,12 +1,12 @@
 /**
  * The ledger's invariants as the database enforces them (append-only, balanced entries, unique
- * idempotency keys, cached balances that agree), and the withdrawal ledger operations'
+ * idempotency keys, cached balances that agree; migration 007), and the withdrawal ledger operations'
  * idempotency and state rules.
  */
 import { createTestDatabase } from './harness/context';
 import type { Sql } from '../db/client';
 import { defaultRuleBook } from '../domain/rulesets';
-import { LedgerError, accountId, ambassador, ambassadorBalances, ledgerInconsistencies, postEntry, system, systemBalance } from '../ledger';
+import { LedgerError, accountId, ambassador, ambassadorBalances, ledgerEntryProblems, ledgerInconsistencies, postEntry, system, systemBalance } from '../ledger';
 import { releaseWithdrawal, requestWithdrawal, settleWithdrawal } from '../ledger/withdrawals';
 import { postEntries, postEntryRoundTrip } from '../ledger/post';
 import { completedOrder, createAmbassador, expectLedgerSound } from './harness/ledger-fixtures';
@@ -34,17 +34,21 @@ async function someEntry(): Promise<number> {
   return e!.id;
 }
 
-test('entries and postings are append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+test('entries, their postings and accounts are append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
   const id = await someEntry();
   await expect(sql`UPDATE journal_entries SET kind = 'x' WHERE id = ${id}`).rejects.toThrow(/append-only/);
+  await expect(sql`UPDATE journal_entries SET amounts = ARRAY[-1, 1] WHERE id = ${id}`).rejects.toThrow(/append-only/);
   await expect(sql`DELETE FROM journal_entries WHERE id = ${id}`).rejects.toThrow(/append-only/);
-  await expect(sql`UPDATE postings SET amount_yunqi = amount_yunqi * 2 WHERE entry_id = ${id}`).rejects.toThrow(/append-only/);
-  await expect(sql`DELETE FROM postings WHERE entry_id = ${id}`).rejects.toThrow(/append-only/);
-  await expect(sql`TRUNCATE postings`).rejects.toThrow(/append-only/);
   await expect(sql`TRUNCATE journal_entries CASCADE`).rejects.toThrow(/append-only/);
+  // Postings are part of their entry's row (migration 007); the postings view takes no writes.
+  await expect(sql`UPDATE postings SET amount_yunqi = amount_yunqi * 2 WHERE entry_id = ${id}`).rejects.toThrow(/cannot update view/);
+  await expect(sql`DELETE FROM postings WHERE entry_id = ${id}`).rejects.toThrow(/cannot delete from view/);
+  const [acc] = await sql<{ account_id: number }[]>`SELECT account_id FROM postings WHERE entry_id = ${id} LIMIT 1`;
+  await expect(sql`UPDATE ledger_accounts SET kind = 'available' WHERE id = ${acc!.account_id}`).rejects.toThrow(/append-only/);
+  await expect(sql`DELETE FROM ledger_accounts WHERE id = ${acc!.account_id}`).rejects.toThrow(/append-only/);
 });
 
-test('an entry whose postings do not sum to zero is refused at commit, even written by hand', async () => {
+test('an entry whose postings do not sum to zero is refused, even written by hand', async () => {
   const a = await createAmbassador(sql);
   await expect(
     postEntry(sql, {
@@ -57,47 +61,40 @@ test('an entry whose postings do not sum to zero is refused at commit, even writ
       ],
     }),
   ).rejects.toThrow(LedgerError);
+  const [expense, avail] = [await accountId(sql, system('rewards_expense')), await accountId(sql, ambassador(a.id, 'available'))];
   await expect(
-    sql.begin(async (tx) => {
-      const t = tx as unknown as Sql;
-      const [e] = await t<{ id: number }[]>`INSERT INTO journal_entries (idempotency_key, kind) VALUES ('by-hand', 'test') RETURNING id`;
-      const acc = await accountId(t, ambassador(a.id, 'available'));
-      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${acc}, 100)`;
-    }),
-  ).rejects.toThrow(/does not balance/);
+    sql`INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, account_ids, amounts)
+        VALUES (${`by-hand-${a.id}`}, 'test', ${a.id}, ${sql.array([expense, avail]) as never}::bigint[], ARRAY[-99, 100])`,
+  ).rejects.toThrow(/does not balance \(sum 1, 2 postings/);
   expect((await ambassadorBalances(sql, a.id)).available).toBe(0);
 });
 
-test('the database checks each entry once at commit: at least two postings, summing to zero', async () => {
-  const a = await createAmbassador(sql);
-  const [avail, pend] = [await accountId(sql, ambassador(a.id, 'available')), await accountId(sql, ambassador(a.id, 'pending'))];
-  // An entry with no postings at all.
-  await expect(
-    sql.begin(async (tx) => {
-      await (tx as unknown as Sql)`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`bare-${a.id}`}, 'test')`;
-    }),
-  ).rejects.toThrow(/does not balance \(sum 0, 0 postings/);
-  // Postings that miss zero by one yunqi, over several statements.
-  await expect(
-    sql.begin(async (tx) => {
-      const t = tx as unknown as Sql;
-      const [e] = await t<{ id: number }[]>`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`one-${a.id}`}, 'test') RETURNING id`;
-      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, 100)`;
-      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, -100)`;
-      await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${pend}, 1)`;
-    }),
-  ).rejects.toThrow(/does not balance \(sum 1, 3 postings/);
-  // Balanced over several statements, one of them in a savepoint: the check waits for the commit.
-  await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const [e] = await t<{ id: number }[]>`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${`split-${a.id}`}, 'test') RETURNING id`;
-    await t`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, 100)`;
-    await tx.savepoint(async (sp) => {
-      await (sp as unknown as Sql)`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${pend}, -100)`;
-    });
-  });
+test('the database checks every entry as it is written: two or more postings, ascending accounts, non-zero amounts summing to zero, existing accounts of its own ambassador', async () => {
+  const [a, other] = [await createAmbassador(sql), await createAmbassador(sql)];
+  const [pend, avail] = [await accountId(sql, ambassador(a.id, 'pending')), await accountId(sql, ambassador(a.id, 'available'))];
+  const othersAvail = await accountId(sql, ambassador(other.id, 'available'));
+  let n = 0;
+  const byHand = (ids: number[], amounts: number[], amb: string | null = a.id) =>
+    sql`INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, account_ids, amounts)
+        VALUES (${`hand-${a.id}-${++n}`}, 'test', ${amb}, ${sql.array(ids) as never}::bigint[], ${sql.array(amounts) as never}::bigint[])`;
+  await expect(byHand([], [])).rejects.toThrow(/does not balance \(0 postings, 0 amounts/);
+  await expect(byHand([avail], [100])).rejects.toThrow(/does not balance \(1 postings/);
+  await expect(byHand([pend, avail], [100])).rejects.toThrow(/does not balance \(2 postings, 1 amounts/);
+  await expect(byHand([pend, avail, avail + 10_000], [-100, 100, 1])).rejects.toThrow(/does not exist/);
+  await expect(byHand([pend, avail], [-100, 101])).rejects.toThrow(/does not balance \(sum 1, 2 postings/);
+  await expect(byHand([avail, pend], [100, -100])).rejects.toThrow(/ascending, each account once/);
+  await expect(byHand([avail, avail], [100, -100])).rejects.toThrow(/ascending, each account once/);
+  await expect(byHand([pend, avail], [0, 0])).rejects.toThrow(/non-zero/);
+  await expect(byHand([avail, othersAvail], [-100, 100])).rejects.toThrow(/belongs to another ambassador/);
+  await expect(byHand([pend, avail], [-100, 100], null)).rejects.toThrow(/belongs to another ambassador/);
+  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: 0, available: 0 });
+  // A balanced entry written by hand is accepted, and its balances follow.
+  await byHand([pend, avail], [-100, 100]);
   expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -100, available: 100 });
-  // An entry written inside a savepoint takes its postings in the enclosing transaction.
+  // A posting cannot be added to an entry afterwards: the postings view takes no INSERT.
+  const [e] = await sql<{ id: number }[]>`SELECT id FROM journal_entries WHERE idempotency_key = ${`hand-${a.id}-${n}`}`;
+  await expect(sql`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${e!.id}, ${avail}, 5)`).rejects.toThrow(/cannot insert into view/);
+  // An entry written inside a savepoint.
   const posted = await sql.begin((tx) =>
     tx.savepoint((sp) =>
       postEntry(sp as unknown as Sql, {
@@ -113,31 +110,63 @@ test('the database checks each entry once at commit: at least two postings, summ
   );
   expect(posted.duplicate).toBe(false);
   expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -60, available: 60 });
+  const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM postings WHERE entry_id = ${posted.entryId}`;
+  expect(row!.n).toBe(2);
 });
 
-test('a posting cannot be added to an entry of another transaction (its balance was checked then)', async () => {
-  const a = await createAmbassador(sql);
-  const { entryId } = await postEntry(sql, {
-    idempotencyKey: `closed-${a.id}`,
+test('ledger_entry_problems() finds an entry of system accounts alone that names no existing ambassador', async () => {
+  const [expense, tax] = [await accountId(sql, system('rewards_expense')), await accountId(sql, system('tax_payable'))];
+  await expect(
+    sql.begin(async (tx) => {
+      const t = tx as unknown as Sql;
+      await t`INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, account_ids, amounts)
+              VALUES ('ghost-entry', 'test', 'nobody', ${sql.array([expense, tax]) as never}::bigint[], ARRAY[-1, 1])`;
+      expect(await ledgerEntryProblems(t)).toEqual([{ entry_id: expect.any(Number), problem: 'names an ambassador who does not exist' }]);
+      throw new Error('rolled back');
+    }),
+  ).rejects.toThrow('rolled back');
+  expect(await ledgerEntryProblems(sql)).toEqual([]);
+});
+
+test('cached account ids: one cache per pool, and an id whose account was rolled back is resolved again', async () => {
+  // postEntry keys its account-id cache on the pool's json helper: shared by transactions.
+  await sql.begin(async (tx) => expect((tx as unknown as Sql).json).toBe(sql.json));
+  const id = `amb-rolled-back-${Date.now()}`;
+  const entry = (key: string) => ({
+    idempotencyKey: key,
     kind: 'test',
-    ambassadorId: a.id,
+    ambassadorId: id,
     postings: [
-      { account: ambassador(a.id, 'pending'), amountYunqi: -70 },
-      { account: ambassador(a.id, 'available'), amountYunqi: 70 },
+      { account: ambassador(id, 'pending'), amountYunqi: -10 },
+      { account: ambassador(id, 'reserved'), amountYunqi: 10 },
     ],
   });
-  const avail = await accountId(sql, ambassador(a.id, 'available'));
-  await expect(sql`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${entryId}, ${avail}, 5)`).rejects.toThrow(
-    /was not created in this transaction/,
-  );
-  // Not even a balanced pair in one statement: the entry was checked at its own commit.
-  const pend = await accountId(sql, ambassador(a.id, 'pending'));
+  // The ambassador, its accounts (created with it) and an entry, in a transaction that rolls
+  // back: the account ids postEntry cached there name nothing now.
   await expect(
-    sql`INSERT INTO postings (entry_id, account_id, amount_yunqi) VALUES (${entryId}, ${avail}, 5), (${entryId}, ${pend}, -5)`,
-  ).rejects.toThrow(/was not created in this transaction/);
-  expect(await ambassadorBalances(sql, a.id)).toMatchObject({ pending: -70, available: 70 });
-  const [n] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM postings WHERE entry_id = ${entryId}`;
-  expect(n!.n).toBe(2);
+    sql.begin(async (tx) => {
+      await createAmbassador(tx as unknown as Sql, { id });
+      await postEntry(tx as unknown as Sql, entry(`rolled-${id}`));
+      throw new Error('caller gives up');
+    }),
+  ).rejects.toThrow('caller gives up');
+  await createAmbassador(sql, { id });
+  // Inside a transaction the stale id fails the transaction (nothing is written) and is forgotten…
+  await expect(sql.begin((tx) => postEntry(tx as unknown as Sql, entry(`tx-${id}`)))).rejects.toThrow(/does not exist/);
+  expect(await ambassadorBalances(sql, id)).toMatchObject({ pending: 0, reserved: 0 });
+  // …so the caller's retry posts; on the pool, postEntry retries by itself.
+  expect((await sql.begin((tx) => postEntry(tx as unknown as Sql, entry(`tx-${id}`)))).duplicate).toBe(false);
+  await expect(
+    sql.begin(async (tx) => {
+      await createAmbassador(tx as unknown as Sql, { id: `${id}-2` });
+      await postEntry(tx as unknown as Sql, { ...entry(`rolled-2-${id}`), ambassadorId: `${id}-2`, postings: entry('').postings.map((p) => ({ ...p, account: ambassador(`${id}-2`, p.account.kind as 'pending') })) });
+      throw new Error('caller gives up');
+    }),
+  ).rejects.toThrow('caller gives up');
+  await createAmbassador(sql, { id: `${id}-2` });
+  expect((await postEntry(sql, { ...entry(`pool-${id}`), ambassadorId: `${id}-2`, postings: entry('').postings.map((p) => ({ ...p, account: ambassador(`${id}-2`, p.account.kind as 'pending') })) })).duplicate).toBe(false);
+  expect(await ambassadorBalances(sql, id)).toMatchObject({ pending: -10, reserved: 10 });
+  expect(await ambassadorBalances(sql, `${id}-2`)).toMatchObject({ pending: -10, reserved: 10 });
 });
 
 test('postEntry refuses malformed entries before the database (same LedgerError codes)', async () => {
@@ -181,33 +210,26 @@ test('postEntry inside the caller\'s transaction commits and rolls back with it'
 });
 
 test('concurrent entries over the same accounts, in both directions, neither deadlock nor lose an update', async () => {
-  const [a, b] = [await createAmbassador(sql), await createAmbassador(sql)];
+  const a = await createAmbassador(sql);
   const n = 40;
+  // Every entry touches the same three rows (two system accounts and a's), listed in either order.
   const results = await Promise.all(
     Array.from({ length: n }, (_, i) => {
-      const [from, to] = i % 2 ? [a.id, b.id] : [b.id, a.id];
-      return postEntry(sql, {
-        idempotencyKey: `race-${a.id}-${i}`,
-        kind: 'test',
-        ambassadorId: from,
-        postings: [
-          { account: ambassador(to, 'available'), amountYunqi: i + 1 },
-          { account: system('rewards_expense'), amountYunqi: 1 },
-          { account: ambassador(from, 'available'), amountYunqi: -(i + 2) },
-        ],
-      });
+      const postings = [
+        { account: system('tax_payable'), amountYunqi: i % 2 ? i + 1 : -(i + 1) },
+        { account: system('rewards_expense'), amountYunqi: i % 2 ? -(i + 2) : i + 2 },
+        { account: ambassador(a.id, 'available'), amountYunqi: i % 2 ? 1 : -1 },
+      ];
+      return postEntry(sql, { idempotencyKey: `race-${a.id}-${i}`, kind: 'test', ambassadorId: a.id, postings: i % 2 ? postings : postings.reverse() });
     }),
   );
   expect(results.every((r) => !r.duplicate)).toBe(true);
-  // a pays on odd i and receives on even i: Σ_even (i+1) − Σ_odd (i+2)
-  let expectA = 0;
-  for (let i = 0; i < n; i++) expectA += i % 2 ? -(i + 2) : i + 1;
-  expect((await ambassadorBalances(sql, a.id)).available).toBe(expectA);
+  expect((await ambassadorBalances(sql, a.id)).available).toBe(0); // +1 on odd i, −1 on even i
 });
 
-test('fifty concurrent first withdrawals create the missing accounts without deadlock and never overdraw', async () => {
+test('fifty concurrent first withdrawals neither deadlock nor overdraw', async () => {
   const a = await createAmbassador(sql);
-  await completedOrder(sql, a.id, 1000_00); // its reserved and paid_out accounts do not exist yet
+  await completedOrder(sql, a.id, 1000_00);
   const outcomes = await Promise.all(
     Array.from({ length: 50 }, () =>
       requestWithdrawal(sql, { ambassador: { id: a.id, kind: 'individual' }, amountYunqi: 30_00, nowMs: NOW, ruleBook: book }),
@@ -232,7 +254,7 @@ test('an idempotency key is applied at most once (and is unique in the database)
   const again = await postEntry(sql, entry);
   expect(again).toEqual({ entryId: first.entryId, duplicate: true });
   expect((await ambassadorBalances(sql, a.id)).available).toBe(500);
-  await expect(sql`INSERT INTO journal_entries (idempotency_key, kind) VALUES (${entry.idempotencyKey}, 'x')`).rejects.toThrow(/unique/);
+  await expect(sql`INSERT INTO journal_entries (idempotency_key, kind, account_ids, amounts) VALUES (${entry.idempotencyKey}, 'x', '{}', '{}')`).rejects.toThrow(/unique/);
 });
 
 test('ledger_inconsistencies() finds a cached balance that disagrees with its postings', async () => {
@@ -301,7 +323,7 @@ describe('one round trip (ledger_post_entry; ledger/post.ts keeps the old names)
     expect(ok.map((r) => r.duplicate)).toEqual([false, false]);
     const bad = { ...credit(a.id, `b4-${a.id}`, 5), postings: [{ account: ambassador(a.id, 'available'), amountYunqi: 5 }, { account: system('rewards_expense'), amountYunqi: -4 }] };
     await expect(postEntries(sql, [credit(a.id, `b3-${a.id}`, 30), bad])).rejects.toThrow(LedgerError);
-    // Past the TypeScript check (a hand-built call): the deferred trigger refuses it at commit.
+    // Past the TypeScript check (a hand-built call): the database refuses it.
     await expect(
       sql`SELECT * FROM ledger_post_entries(${sql.json([{ idempotencyKey: `b5-${a.id}`, kind: 'x', ambassadorId: a.id, postings: [{ ambassadorId: a.id, kind: 'available', amountYunqi: 5 }, { ambassadorId: null, kind: 'rewards_expense', amountYunqi: -4 }] }] as never)})`,
     ).rejects.toThrow(/does not balance/);

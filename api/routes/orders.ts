@@ -173,7 +173,7 @@ export function ordersRoutes(api: ApiRegistry, deps: ApiDeps): void {
           SELECT e.id, e.kind, e.installment, e.occurred_at,
                  coalesce(a.ambassador_id || ':', 'system:') || a.kind AS account, p.amount_yunqi
             FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
-           WHERE e.order_id = ${params.orderId} ORDER BY e.id, p.id`;
+           WHERE e.order_id = ${params.orderId} ORDER BY e.id, p.position`;
         return { row, events, entries };
       });
       if (!row) throw notFound(`order ${params.orderId}`);

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { Sql } from '../../db/client';
 import { hashToken, newToken } from '../../api/auth';
-import { ambassador, ledgerInconsistencies, postEntry, system } from '../../ledger';
+import { ambassador, ledgerEntryProblems, ledgerInconsistencies, postEntry, system } from '../../ledger';
 
 let seq = 0;
 const uniq = (p: string) => `${p}${process.pid}x${++seq}x${crypto.randomBytes(3).toString('hex')}`;
@@ -129,4 +129,6 @@ export async function halfCreditedOrder(sql: Sql, ambassadorId: string, rewardYu
 export async function expectLedgerSound(sql: Sql): Promise<void> {
   const bad = await ledgerInconsistencies(sql);
   if (bad.length) throw new Error(`ledger inconsistencies: ${JSON.stringify(bad)}`);
+  const problems = await ledgerEntryProblems(sql);
+  if (problems.length) throw new Error(`ledger entry problems: ${JSON.stringify(problems)}`);
 }
