@@ -294,7 +294,7 @@ test('every ambassador account plus the system accounts sums to zero', async () 
   expect(row!.total).toBe(0);
 });
 
-describe('one round trip (ledger_post_entry; ledger/post.ts keeps the old names)', () => {
+describe('ledger/post.ts names, and batches through ledger_post_entries', () => {
   const credit = (ambassadorId: string, key: string, x: number) => ({
     idempotencyKey: key,
     kind: 'reward.credited',
