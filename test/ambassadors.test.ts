@@ -3,19 +3,14 @@ import request from 'supertest';
 import { hashToken } from '../api/auth';
 import { levelAt } from '../customers/ambassadors';
 import { utc8 } from '../domain/time';
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, joinAmbassador, postClick, uniq, waitFor, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { joinAmbassador, postClick, uniq, waitFor, type Harness } from './harness/association-fixtures';
 
 let ctx: TestContext;
 let h: Harness;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
+useHarness((x) => ({ ctx, h } = x));
 
 const join = (body: Record<string, unknown>) =>
   h.service(request(h.app).post('/v1/ambassadors')).send({ kind: 'individual', displayName: 'Amb', realNameVerified: true, accountId: uniq('acct'), ...body });

@@ -10,11 +10,11 @@ import { projectAssociationChange, type ProjectionInput } from '../activities/as
 import type { Sql } from '../db/client';
 import { utc8 } from '../domain/time';
 import { associationWorkflowId, clickSignal, customerAssociationWorkflow } from '../workflows/association';
-import { createTestContext, type TestContext } from './harness/context';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
 import {
   DAY,
   HOUR,
-  createHarness,
   isoAt,
   joinAmbassador,
   kinds,
@@ -31,13 +31,9 @@ let ctx: TestContext;
 let h: Harness;
 let attributeOrder: ReturnType<typeof createActivities>['attributeOrder'];
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  h = await createHarness(ctx);
+useHarness((x) => {
+  ({ ctx, h } = x);
   attributeOrder = createActivities(ctx.deps).attributeOrder;
-});
-afterAll(async () => {
-  await ctx?.close();
 });
 
 /** The latest instant at or before `nowMs` whose UTC+8 wall time is hh:mm. */

@@ -10,19 +10,14 @@ import {
 } from '../customers/identity';
 import { classifyCustomer } from '../domain/classify';
 import { utc8 } from '../domain/time';
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, joinAmbassador, uniq, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { joinAmbassador, uniq, type Harness } from './harness/association-fixtures';
 
 let ctx: TestContext;
 let h: Harness;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
+useHarness((x) => ({ ctx, h } = x));
 
 const putCustomer = (id: string, body: Record<string, unknown>) => h.service(request(h.app).put(`/v1/customers/${id}`)).send(body);
 

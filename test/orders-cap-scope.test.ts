@@ -5,27 +5,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { type Harness } from './harness/association-fixtures';
 import { associatedCustomer, balances, expectLedgerSound, opsOrder, orderMessage, placed, settled } from './harness/order-fixtures';
 import { DEFAULT_RULE_SETS } from '../domain';
 import { loadRuleBook } from '../config/rules';
 
 let ctx: TestContext;
 let h: Harness;
-let dir: string;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
+const rulesFile = path.join(dir, 'rules.json');
+fs.writeFileSync(rulesFile, JSON.stringify(DEFAULT_RULE_SETS.map((rs) => ({ ...rs, capScope: 'order' }))));
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-  const file = path.join(dir, 'rules.json');
-  fs.writeFileSync(file, JSON.stringify(DEFAULT_RULE_SETS.map((rs) => ({ ...rs, capScope: 'order' }))));
-  ctx = await createTestContext({ RULESET_FILE: file });
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+useHarness((x) => ({ ctx, h } = x), { env: { RULESET_FILE: rulesFile } });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const cst = (wall: string) => new Date(`${wall}+08:00`).toISOString();
 

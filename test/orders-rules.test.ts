@@ -4,12 +4,12 @@
  * instants are already past and they settle at once; amounts are asserted to the yunqi.
  */
 import request from 'supertest';
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, joinAmbassador, uniq, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { joinAmbassador, uniq, type Harness } from './harness/association-fixtures';
 import {
   associatedCustomer,
   balances,
-  expectLedgerSound,
   opsOrder,
   orderMessage,
   placed,
@@ -21,16 +21,7 @@ import {
 let ctx: TestContext;
 let h: Harness;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
-afterEach(async () => {
-  await expectLedgerSound(ctx);
-});
+useHarness((x) => ({ ctx, h } = x), { ledgerSound: true });
 
 /** China Standard Time wall clock → ISO instant. */
 const cst = (wall: string) => new Date(`${wall}+08:00`).toISOString();

@@ -5,8 +5,9 @@
  * waits shortened (7 days ≈ 0.6 s, 30 days ≈ 2.6 s): the time-skipping test server does not move
  * a stopped worker's sticky queue to the new worker.
  */
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, waitFor, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { waitFor, type Harness } from './harness/association-fixtures';
 import { associatedCustomer, balances, expectLedgerSound, opsOrder, orderMessage, placed, settled, status } from './harness/order-fixtures';
 import { orderWorkflowId } from '../orders/contract';
 
@@ -14,13 +15,7 @@ const SCALE = 0.000001;
 let ctx: TestContext;
 let h: Harness;
 
-beforeAll(async () => {
-  ctx = await createTestContext({ BENCH_TIME_SCALE: String(SCALE) }, { devServer: true });
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
+useHarness((x) => ({ ctx, h } = x), { env: { BENCH_TIME_SCALE: String(SCALE) }, devServer: true });
 
 test('the worker stopped mid-review and a new one started: settlement completes with no credit doubled or lost', async () => {
   const { amb, customerId } = await associatedCustomer(h, { clickAt: Date.now() - 60_000 });

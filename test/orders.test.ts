@@ -4,14 +4,14 @@
  * user sees: the ops view, the ledger balances, the workflow status.
  */
 import request from 'supertest';
-import { createTestContext, type TestContext } from './harness/context';
-import { createHarness, type Harness } from './harness/association-fixtures';
+import type { TestContext } from './harness/context';
+import { useHarness } from './harness/use-harness';
+import { type Harness } from './harness/association-fixtures';
 import { keepHistory } from './harness/histories';
 import {
   DAY,
   associatedCustomer,
   balances,
-  expectLedgerSound,
   opsOrder,
   orderMessage,
   placed,
@@ -22,16 +22,7 @@ import { orderWorkflowId } from '../orders/contract';
 let ctx: TestContext;
 let h: Harness;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  h = await createHarness(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
-afterEach(async () => {
-  await expectLedgerSound(ctx);
-});
+useHarness((x) => ({ ctx, h } = x), { ledgerSound: true });
 
 const nowIso = () => new Date(h.clock.now()).toISOString();
 

@@ -3,7 +3,8 @@ import request from 'supertest';
 import type { TestContext } from './context';
 import { joinAmbassador, opsAssociation, postClick, uniq, waitFor, type Harness, type JoinedAmbassador } from './association-fixtures';
 import { orderWorkflowId, type OrderPlaced } from '../../orders/contract';
-import { ambassadorBalances, ledgerInconsistencies } from '../../ledger';
+import { ambassadorBalances } from '../../ledger';
+import { expectLedgerSound as expectLedgerSoundSql } from './ledger-fixtures';
 import type { OrderStatus } from '../../orders/types';
 
 export const DAY = 86_400_000;
@@ -89,6 +90,5 @@ export async function balances(ctx: TestContext, ambassadorId: string) {
 }
 
 export async function expectLedgerSound(ctx: TestContext): Promise<void> {
-  const bad = await ledgerInconsistencies(ctx.sql);
-  if (bad.length) throw new Error(`ledger inconsistent: ${JSON.stringify(bad)}`);
+  await expectLedgerSoundSql(ctx.sql);
 }
