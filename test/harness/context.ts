@@ -4,7 +4,7 @@
  * serially), and a real Worker running the shared workflow bundle with the real activities.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config';
@@ -77,6 +77,8 @@ export interface TestWorkerOptions {
    * the time-skipping test server: for scenarios the test server does not model, such as a worker
    * stopped with workflows in its sticky cache. */
   devServer?: boolean;
+  /** More worker options, e.g. fewer workflow-task slots. */
+  tuning?: Partial<WorkerOptions>;
 }
 
 export async function createTestContext(
@@ -102,6 +104,7 @@ export async function createTestContext(
       taskQueue,
       workflowBundle: { codePath },
       activities: createActivities(deps),
+      ...workerOptions.tuning,
     });
     const running = worker.run();
     return {
