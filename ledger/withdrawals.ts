@@ -13,7 +13,7 @@
  * side (funding the provider, its statements, returned payouts) belongs to reconciliation.
  *
  * Locking (no deadlocks, no overdraft): a request, and a release, first lock the ambassador's
- * `available` balance row (SELECT … FOR UPDATE, after making sure it exists), then the month row
+ * `available` balance row (SELECT … FOR UPDATE; it exists from the ambassador's creation), then the month row
  * (withdrawal_months) the tax is computed from. Settlement never touches `available`. postEntry
  * locks the remaining balance rows in account-id order.
  */
@@ -82,10 +82,10 @@ export type WithdrawalOutcome = { ok: true; withdrawal: WithdrawalRow } | { ok: 
 export const withdrawalWorkflowId = (withdrawalId: string) => `withdrawal:${withdrawalId}`;
 export const newWithdrawalId = () => `wd_${crypto.randomUUID().replace(/-/g, '')}`;
 
-/** Makes sure the ambassador's four accounts exist (in a fixed order) and locks the `available`
- * balance row for the rest of the transaction; answers its balance. */
+/** Locks the ambassador's `available` balance row for the rest of the transaction; answers its
+ * balance. The ambassador's accounts exist from its creation (migration 007); accountId would
+ * create a missing one all the same. */
 export async function lockAvailable(tx: Tx, ambassadorId: string): Promise<number> {
-  for (const kind of ['pending', 'available', 'reserved', 'paid_out'] as const) await accountId(tx, ambassador(ambassadorId, kind));
   const id = await accountId(tx, ambassador(ambassadorId, 'available'));
   const [row] = await tx<{ balance_yunqi: number }[]>`SELECT balance_yunqi FROM account_balances WHERE account_id = ${id} FOR UPDATE`;
   return row!.balance_yunqi;
