@@ -64,6 +64,7 @@ type Tx = Sql;
 
 export const system = (kind: SystemAccountKind): AccountRef => ({ ambassadorId: null, kind });
 export const ambassador = (ambassadorId: string, kind: AmbassadorAccountKind): AccountRef => ({ ambassadorId, kind });
+const refKey = (ref: AccountRef) => `${ref.ambassadorId ?? ''}\u0000${ref.kind}`;
 
 /** Postgres errors worth a LedgerError: a missing system account (ledger_account_id, 004). */
 function ledgerErrorFrom(err: unknown): unknown {
@@ -97,6 +98,8 @@ export function validateEntry(entry: EntryInput): void {
     sum += p.amountYunqi;
   }
   if (sum !== 0) throw new LedgerError('unbalanced_entry', `postings sum to ${sum}, not zero`);
+  const accounts = new Set(entry.postings.map((p) => refKey(p.account)));
+  if (accounts.size < entry.postings.length) throw new LedgerError('invalid_entry', 'an entry posts to each account once (an account appears twice)');
 }
 
 /** The entry as the database functions take it (validated first). */
@@ -120,8 +123,8 @@ function entryJson(entry: EntryInput) {
  * Account ids by reference, per connection pool. An id always names the same account
  * (ledger_accounts is append-only, migration 007), ids come from a sequence, and an ambassador's
  * accounts are created with the ambassador: a cached id is never another account's. It can only
- * name an account whose creating transaction rolled back (an ambassador, or a system account
- * created and rolled back). The database then refuses the entry ('does not exist'); postEntry
+ * name an account whose creating transaction rolled back (with its ambassador). The database
+ * then refuses the entry ('does not exist'); postEntry
  * forgets the cached ids and retries once on the pool, or, inside the caller's transaction (which
  * the error aborted), lets the error end it, and the caller's retry resolves afresh.
  * The key is the pool's `json` helper, one function per postgres.js pool that its transactions
@@ -131,7 +134,6 @@ function entryJson(entry: EntryInput) {
 const accountIds = new WeakMap<object, Map<string, number>>();
 /** Four accounts per ambassador: a cache this large is cleared rather than grown (memory bound). */
 const MAX_CACHED_ACCOUNTS = 100_000;
-const refKey = (ref: AccountRef) => `${ref.ambassadorId ?? ''}\u0000${ref.kind}`;
 
 function idCache(sql: Sql): Map<string, number> | undefined {
   const key = (sql as unknown as { json?: object }).json;
@@ -175,8 +177,9 @@ async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> 
  * postings as arrays in account-id order. The database trigger journal_entries_apply (migration
  * 007) checks the postings and adds them to the cached balances in that order, so concurrent
  * entries lock balance rows in one order. A key posted before answers its first entry with
- * `duplicate: true` and writes nothing (a second round trip, on replays only). One statement is atomic on its own: call it on the pool,
- * or inside the caller's transaction (`sql.begin`) when it must be atomic with other writes.
+ * `duplicate: true` and writes nothing (a second round trip, on replays only). One statement is
+ * atomic on its own: call it on the pool, or inside the caller's transaction (`sql.begin`) when
+ * it must be atomic with other writes.
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
   validateEntry(entry);
@@ -195,11 +198,10 @@ export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntr
 }
 
 async function insertEntry(sql: Sql, entry: EntryInput, ids: number[]): Promise<PostedEntry> {
-  // Postings in account-id order, one per account (amounts to the same account added together).
-  const byAccount = new Map<number, number>();
-  entry.postings.forEach((p, i) => byAccount.set(ids[i]!, (byAccount.get(ids[i]!) ?? 0) + p.amountYunqi));
-  const accounts = [...byAccount.keys()].sort((x, y) => x - y);
-  const amounts = accounts.map((id) => byAccount.get(id)!);
+  // Postings in account-id order (validateEntry made sure each account is posted once).
+  const order = ids.map((_, i) => i).sort((x, y) => ids[x]! - ids[y]!);
+  const accounts = order.map((i) => ids[i]!);
+  const amounts = order.map((i) => entry.postings[i]!.amountYunqi);
   const key = entry.idempotencyKey;
   const [inserted] = await sql<{ id: number }[]>`
     INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, order_id, installment, withdrawal_id, reverses_entry,

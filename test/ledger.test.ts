@@ -179,6 +179,7 @@ test('postEntry refuses malformed entries before the database (same LedgerError 
   expect(await code({ ...base, postings: [p(0), p(0)] })).toBe('invalid_entry');
   expect(await code({ ...base, postings: [p(1.5), p(-1.5)] })).toBe('invalid_entry');
   expect(await code({ ...base, postings: [p(2), p(-1)] })).toBe('unbalanced_entry');
+  expect(await code({ ...base, postings: [p(5), p(-2), { account: system('rewards_expense'), amountYunqi: -3 }] })).toBe('invalid_entry'); // available twice
   const [n] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM journal_entries WHERE idempotency_key = ${base.idempotencyKey}`;
   expect(n!.n).toBe(0);
 });
