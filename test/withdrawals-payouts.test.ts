@@ -8,8 +8,9 @@ import { keepHistory } from './harness/histories';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
-import { createTestApp, createTestContext, type TestContext } from './harness/context';
-import { completedOrder, createAmbassador, expectLedgerSound, type FixtureAmbassador } from './harness/ledger-fixtures';
+import { createTestApp, type TestContext } from './harness/context';
+import { useTestApp } from './harness/use-harness';
+import { completedOrder, createAmbassador, type FixtureAmbassador } from './harness/ledger-fixtures';
 import { ambassadorBalances } from '../ledger';
 import { localPayoutCalls, setPayoutFault } from '../payouts';
 import { utc8 } from '../domain/time';
@@ -18,16 +19,7 @@ import type { WithdrawalWorkflowResult } from '../workflows/withdrawal';
 let ctx: TestContext;
 let app: Express;
 
-beforeAll(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_PER_MINUTE: '10000' });
-  app = await createTestApp(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
-afterEach(async () => {
-  await expectLedgerSound(ctx.sql);
-});
+useTestApp((x) => ({ ctx, app } = x), { env: { RATE_LIMIT_PER_MINUTE: '10000' }, ledgerSound: true });
 
 const CNY = 100;
 

@@ -7,12 +7,12 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createTestApp, createTestContext, type TestContext } from './harness/context';
+import type { TestContext } from './harness/context';
+import { useTestApp } from './harness/use-harness';
 import {
   clawback,
   completedOrder,
   createAmbassador,
-  expectLedgerSound,
   halfCreditedOrder,
   type FixtureAmbassador,
 } from './harness/ledger-fixtures';
@@ -23,16 +23,7 @@ import type { WithdrawalWorkflowResult } from '../workflows/withdrawal';
 let ctx: TestContext;
 let app: Express;
 
-beforeAll(async () => {
-  ctx = await createTestContext({ RATE_LIMIT_PER_MINUTE: '10000' });
-  app = await createTestApp(ctx);
-});
-afterAll(async () => {
-  await ctx?.close();
-});
-afterEach(async () => {
-  await expectLedgerSound(ctx.sql);
-});
+useTestApp((x) => ({ ctx, app } = x), { env: { RATE_LIMIT_PER_MINUTE: '10000' }, ledgerSound: true });
 
 const CNY = 100; // yunqi per CNY (R-WD-2)
 const key = () => crypto.randomUUID();

@@ -7,7 +7,8 @@
  *   let h: Harness;
  *   useHarness((x) => ({ ctx, h } = x), { ledgerSound: true });
  */
-import { createTestContext, type TestContext, type TestWorkerOptions } from './context';
+import type { Express } from 'express';
+import { createTestApp, createTestContext, type TestContext, type TestWorkerOptions } from './context';
 import { createHarness, type Harness } from './association-fixtures';
 import { expectLedgerSound } from './ledger-fixtures';
 import type { Config } from '../../config';
@@ -19,12 +20,13 @@ export interface UseHarnessOptions extends TestWorkerOptions {
   ledgerSound?: boolean;
 }
 
-export function useHarness(ready: (x: { ctx: TestContext; h: Harness }) => void, options: UseHarnessOptions = {}): void {
+/** Registers the hooks: the context before all tests (then `onReady`), closed after all. */
+function useContext(options: UseHarnessOptions, onReady: (ctx: TestContext) => Promise<void>): void {
   const { env = {}, ledgerSound = false, ...workerOptions } = options;
   let ctx: TestContext | undefined;
   beforeAll(async () => {
     ctx = await createTestContext(env, workerOptions);
-    ready({ ctx, h: await createHarness(ctx) });
+    await onReady(ctx);
   });
   afterAll(async () => {
     await ctx?.close();
@@ -34,4 +36,13 @@ export function useHarness(ready: (x: { ctx: TestContext; h: Harness }) => void,
       if (ctx) await expectLedgerSound(ctx.sql);
     });
   }
+}
+
+export function useHarness(ready: (x: { ctx: TestContext; h: Harness }) => void, options: UseHarnessOptions = {}): void {
+  useContext(options, async (ctx) => ready({ ctx, h: await createHarness(ctx) }));
+}
+
+/** The same hooks with the HTTP app alone, on the real clock (no test clock, no harness). */
+export function useTestApp(ready: (x: { ctx: TestContext; app: Express }) => void, options: UseHarnessOptions = {}): void {
+  useContext(options, async (ctx) => ready({ ctx, app: await createTestApp(ctx) }));
 }
