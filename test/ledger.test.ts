@@ -258,6 +258,23 @@ test('an idempotency key is applied at most once (and is unique in the database)
   await expect(sql`INSERT INTO journal_entries (idempotency_key, kind, account_ids, amounts) VALUES (${entry.idempotencyKey}, 'x', '{}', '{}')`).rejects.toThrow(/unique/);
 });
 
+test('the same key posted twenty times at once is applied once, and every caller gets its entry', async () => {
+  const a = await createAmbassador(sql);
+  const entry = {
+    idempotencyKey: `order:race-${a.id}:installment:1`,
+    kind: 'reward.credited',
+    ambassadorId: a.id,
+    postings: [
+      { account: system('rewards_expense'), amountYunqi: -700 },
+      { account: ambassador(a.id, 'available'), amountYunqi: 700 },
+    ],
+  };
+  const results = await Promise.all(Array.from({ length: 20 }, () => postEntry(sql, entry)));
+  expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+  expect(new Set(results.map((r) => r.entryId)).size).toBe(1);
+  expect((await ambassadorBalances(sql, a.id)).available).toBe(700);
+});
+
 test('ledger_inconsistencies() finds a cached balance that disagrees with its postings', async () => {
   const a = await createAmbassador(sql);
   await completedOrder(sql, a.id, 700);
