@@ -13,7 +13,7 @@
  * median is reported, so a noisy neighbour hurts the baseline and the credits alike. Goal: single
  * credits ≥ 0.5 × baseline. Also printed (Linux): CPU time per operation of the Postgres server
  * (postmaster and all its processes) and of this client process; on a busy shared machine these
- * move less than the rates do. About 40 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY,
+ * move less than the rates do. About 40 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_CONCURRENCY,
  * BENCH_BATCH and BENCH_FAST=1 (fsync off) tune it.
  */
 import fs from 'node:fs';
@@ -29,6 +29,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 1.5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5);
 const GOAL = 0.5;
 
 let keySeq = 0;
@@ -94,7 +95,7 @@ interface Measured {
 }
 
 /** Runs `op` on CONCURRENCY workers for SECONDS; answers operations (× unitsPerOp) per second. */
-async function measure(unitsPerOp: number, pgPid: number, op: (worker: number, i: number) => Promise<unknown>): Promise<Measured> {
+async function measure(unitsPerOp: number, pgPid: number, op: (worker: number, i: number) => Promise<unknown>, seconds = SECONDS): Promise<Measured> {
   // Warm up (plans, account rows, connections).
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => op(w, 0)));
   let done = 0;
@@ -102,7 +103,7 @@ async function measure(unitsPerOp: number, pgPid: number, op: (worker: number, i
   const client0 = process.cpuUsage();
   const busy0 = machineBusySeconds();
   const start = process.hrtime.bigint();
-  const deadline = Date.now() + SECONDS * 1000;
+  const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, w) => {
       for (let i = 1; Date.now() < deadline; i++) {
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
         op: (w, i) => postEntries(sql, Array.from({ length: BATCH }, (_, j) => credit(pick(w, i * BATCH + j), 'batch'))),
       },
     ];
+    // One unmeasured pass of every case first (WARMUP_SECONDS each): caches, plans, the first
+    // pages and index splits of the new tables. Without it the first round reads low.
+    for (const c of cases) await measure(c.units, pgPid, c.op, WARMUP_SECONDS);
     const runs: Measured[][] = cases.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [k, c] of cases.entries()) runs[k]!.push(await measure(c.units, pgPid, c.op));
