@@ -13,8 +13,8 @@
  * median is reported, so a noisy neighbour hurts the baseline and the credits alike. Goal: single
  * credits ≥ 0.5 × baseline. Also printed (Linux): CPU time per operation of the Postgres server
  * (postmaster and all its processes) and of this client process; on a busy shared machine these
- * move less than the rates do. About 40 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS, BENCH_CONCURRENCY,
- * BENCH_BATCH and BENCH_FAST=1 (fsync off) tune it.
+ * move less than the rates do. About 40 s. BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP_SECONDS,
+ * BENCH_CONCURRENCY, BENCH_BATCH and BENCH_FAST=1 (fsync off) tune it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
