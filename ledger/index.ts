@@ -74,16 +74,26 @@ function ledgerErrorFrom(err: unknown): unknown {
 }
 
 /**
- * The account's id, creating the ambassador's accounts on first use (database function
- * ledger_account_id: a lookup, and an insert only when the account is missing).
+ * The accounts' ids, in order, in one round trip, creating missing ones (database function
+ * ledger_account_id: a lookup, and an insert only when the account is missing). Not cached.
  */
-export async function accountId(tx: Tx, ref: AccountRef): Promise<number> {
+async function fetchAccountIds(tx: Tx, refs: AccountRef[]): Promise<number[]> {
   try {
-    const [row] = await tx<{ id: number }[]>`SELECT ledger_account_id(${ref.ambassadorId}, ${ref.kind}) AS id`;
-    return row!.id;
+    // '' stands for a system account (no ambassador) in the text array.
+    const rows = await tx<{ id: number }[]>`
+      SELECT ledger_account_id(nullif(r.amb, ''), r.kind) AS id
+        FROM unnest(${tx.array(refs.map((r) => r.ambassadorId ?? '')) as never}::text[], ${tx.array(refs.map((r) => r.kind)) as never}::text[])
+             WITH ORDINALITY AS r(amb, kind, n)
+       ORDER BY r.n`;
+    return rows.map((r) => r.id);
   } catch (err) {
     throw ledgerErrorFrom(err);
   }
+}
+
+/** The account's id, creating the ambassador's account on first use (read afresh, not cached). */
+export async function accountId(tx: Tx, ref: AccountRef): Promise<number> {
+  return (await fetchAccountIds(tx, [ref]))[0]!;
 }
 
 /** Refuses an entry the database would refuse, before any round trip (LedgerError). */
@@ -149,21 +159,11 @@ async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> 
   const ids = refs.map((r) => cache?.get(refKey(r)));
   const missing = refs.filter((_, i) => ids[i] === undefined);
   if (missing.length > 0) {
-    let rows: { id: number }[];
-    try {
-      // '' stands for a system account (no ambassador) in the text array.
-      rows = await sql<{ id: number }[]>`
-        SELECT ledger_account_id(nullif(r.amb, ''), r.kind) AS id
-          FROM unnest(${sql.array(missing.map((r) => r.ambassadorId ?? '')) as never}::text[], ${sql.array(missing.map((r) => r.kind)) as never}::text[])
-               WITH ORDINALITY AS r(amb, kind, n)
-         ORDER BY r.n`;
-    } catch (err) {
-      throw ledgerErrorFrom(err);
-    }
+    const fetched = await fetchAccountIds(sql, missing);
     let k = 0;
     for (let i = 0; i < refs.length; i++) {
       if (ids[i] !== undefined) continue;
-      ids[i] = rows[k++]!.id;
+      ids[i] = fetched[k++]!;
       if (cache && cache.size >= MAX_CACHED_ACCOUNTS) cache.clear();
       cache?.set(refKey(refs[i]!), ids[i]!);
     }
@@ -183,17 +183,18 @@ async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> 
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
   validateEntry(entry);
+  const post = async () => insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
   try {
-    return await insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
+    return await post();
   } catch (err) {
     // A cached id whose account was rolled back: forget it; resolve again, once, unless the error
     // has aborted the caller's transaction (a transaction handle has `savepoint`).
     const e = err as { code?: string; message?: string };
-    if (e?.code !== '23503' || !/account \d+ does not exist/.test(e.message ?? '')) throw ledgerErrorFrom(err);
+    if (e?.code !== '23503' || !/account \d+ does not exist/.test(e.message ?? '')) throw err;
     const cache = idCache(sql);
     for (const p of entry.postings) cache?.delete(refKey(p.account));
     if ('savepoint' in sql) throw err;
-    return await insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
+    return await post();
   }
 }
 
