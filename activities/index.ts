@@ -1,24 +1,15 @@
 /**
  * Activities are built by a factory that takes their dependencies (database, Temporal client,
  * config, rule book), so tests pass the real ones. Every activity is idempotent: a retry must
- * not credit, reserve or record twice.
+ * not credit, reserve or record twice. They are thin: the work is in services/.
  */
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Sql } from '../db/client';
-import type { RuleBook } from '../domain/rulesets';
 import type { PayoutProvider } from '../payouts/provider';
-import { createAssociationActivities } from './association';
-import { createOrderActivities } from './order';
-import { createWithdrawalActivities } from './withdrawal';
+import type { Deps } from '../services/deps';
+import { createAssociationActivities } from './associations';
+import { createOrderActivities } from './orders';
+import { createWithdrawalActivities } from './withdrawals';
 
-export interface ActivityDeps {
-  sql: Sql;
-  client: Client;
-  config: Config;
-  logger: Logger;
-  ruleBook: RuleBook;
+export interface ActivityDeps extends Deps {
   /** Where withdrawals are paid out; default: the LocalPayoutProvider over `sql`. */
   payoutProvider?: PayoutProvider;
 }

@@ -1,33 +1,26 @@
 /** The HTTP API: express, routes declared once in the registry, JSON errors of one shape. */
 import express, { type Express } from 'express';
 import pinoHttp from 'pino-http';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Sql } from '../db/client';
-import type { RuleBook } from '../domain/rulesets';
+import type { Deps } from '../services/deps';
 import { authMiddleware } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { ApiRegistry } from './registry';
+import { ambassadorsRoutes } from './routes/ambassadors';
+import { clicksRoutes } from './routes/clicks';
+import { customersRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
-import { associationsRoutes } from './routes/associations';
 import { ordersRoutes } from './routes/orders';
 import { withdrawalsRoutes } from './routes/withdrawals';
 
-export interface ApiDeps {
-  sql: Sql;
-  client: Client;
-  config: Config;
-  logger: Logger;
-  ruleBook: RuleBook;
-  /** The API's clock (epoch ms); Date.now when absent (tests align it with the time-skipping server). */
-  now?: () => number;
-}
+/** The API is built from the same dependencies as the services. */
+export type ApiDeps = Deps;
 
 export function buildRegistry(deps: ApiDeps): ApiRegistry {
   const api = new ApiRegistry();
   healthRoutes(api, deps);
-  associationsRoutes(api, deps);
+  ambassadorsRoutes(api, deps);
+  customersRoutes(api, deps);
+  clicksRoutes(api, deps);
   ordersRoutes(api, deps);
   withdrawalsRoutes(api, deps);
   return api;

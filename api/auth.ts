@@ -3,28 +3,14 @@
  * identity systems, and the ops token. The logged-in customer comes from the identity gateway as
  * the X-Customer-Id header.
  */
-import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
+import { BUSINESS_ID_PATTERN } from '../contracts/ids';
 import type { Sql } from '../db/client';
+import { findAmbassadorByTokenHash } from '../db/repositories/ambassadors';
+import { hashToken, sameSecret } from '../lib/tokens';
 import { HttpError } from './errors';
 import type { AuthKind } from './registry';
-
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-export function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
-
-export function newToken(prefix: string): string {
-  return `${prefix}_${crypto.randomBytes(24).toString('base64url')}`;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const ha = crypto.createHash('sha256').update(a).digest();
-  const hb = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(ha, hb);
-}
 
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -48,7 +34,7 @@ export function authMiddleware(deps: { sql: Sql; config: Config }) {
         return [
           (req, res, next) => {
             const id = req.header('x-customer-id');
-            if (id !== undefined && !ID_PATTERN.test(id)) {
+            if (id !== undefined && !BUSINESS_ID_PATTERN.test(id)) {
               next(new HttpError(400, 'validation_failed', 'X-Customer-Id is not a valid customer id'));
               return;
             }
@@ -73,8 +59,7 @@ export function authMiddleware(deps: { sql: Sql; config: Config }) {
             try {
               const token = bearer(req.header('authorization'));
               if (!token) throw unauthorized('an ambassador token is required (Authorization: Bearer ...)');
-              const [row] = await sql<AuthedAmbassador[]>`
-                SELECT id, kind FROM ambassadors WHERE token_hash = ${hashToken(token)}`;
+              const row = await findAmbassadorByTokenHash(sql, hashToken(token));
               if (!row) throw unauthorized('unknown or revoked ambassador token');
               res.locals.ambassador = row;
               next();

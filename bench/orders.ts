@@ -53,8 +53,10 @@ import { migrate } from '../db/migrate';
 import { createLogger } from '../lib/logger';
 import { waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
-import { placeOrder, type OrderPlaced } from '../orders/contract';
-import { TERMINAL_STATES } from '../orders/types';
+import { placeOrder } from '../contracts/orders/client';
+import type { OrderPlaced } from '../contracts/orders';
+import { shortenedRuleSetFile } from '../test/harness/rule-sets';
+import { TERMINAL_STATES } from '../contracts/orders';
 import { freePort } from '../test/harness/ports';
 import { bundleWorkflows, createWorker } from '../worker';
 import { stopChild } from '../lib/child-process';
@@ -625,7 +627,7 @@ async function main(): Promise<number> {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       TEMPORAL_NAMESPACE: 'default',
       DATABASE_URL: dbUrl,
-      BENCH_TIME_SCALE: String(opts.timeScale),
+      RULESET_FILE: shortenedRuleSetFile(opts.timeScale),
       TEMPORAL_SEARCH_ATTRIBUTES: 'true',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       API_HOST: '127.0.0.1',

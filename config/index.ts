@@ -47,8 +47,6 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Workflows set CustomerId/AmbassadorId/OrderState search attributes (`npm start` registers them). */
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  /** Benchmarks and real-time tests only: multiplies the review and crediting durations (e.g. 0.000001). */
-  BENCH_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

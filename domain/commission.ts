@@ -103,14 +103,14 @@ export function computeCommission(input: CommissionInput): CommissionResult {
   const { ruleSet, level, kind, productCategory, paidYunqi, usage } = input;
   assertSafeInt(paidYunqi, 'paidYunqi');
   const levelRules = ruleSet.levels[level];
-  if (!levelRules) throw new DomainError('UNKNOWN_LEVEL', `unknown ambassador level ${String(level)}`);
-  if (kind !== 'first_purchase' && kind !== 'later_purchase') throw new DomainError('UNKNOWN_KIND', `unknown purchase kind ${String(kind)}`);
+  if (!levelRules) throw new DomainError('unknown_level', `unknown ambassador level ${String(level)}`);
+  if (kind !== 'first_purchase' && kind !== 'later_purchase') throw new DomainError('unknown_kind', `unknown purchase kind ${String(kind)}`);
 
   let rate: string;
   let rateSource: CommissionExplanation['rateSource'];
   if (productCategory === 'strategic') {
     if (ruleSet.strategicRate === null) {
-      throw new DomainError('STRATEGIC_NOT_IN_RULESET', `rule set ${ruleSet.version} has no strategic rebate products`);
+      throw new DomainError('strategic_not_in_ruleset', `rule set ${ruleSet.version} has no strategic rebate products`);
     }
     rate = ruleSet.strategicRate;
     rateSource = 'strategicRate';
@@ -118,7 +118,7 @@ export function computeCommission(input: CommissionInput): CommissionResult {
     rate = kind === 'first_purchase' ? levelRules.firstPurchaseRate : levelRules.laterPurchaseRate;
     rateSource = kind === 'first_purchase' ? 'firstPurchaseRate' : 'laterPurchaseRate';
   } else {
-    throw new DomainError('NON_REBATE_PRODUCT', `product category ${String(productCategory)} earns nothing`);
+    throw new DomainError('non_rebate_product', `product category ${String(productCategory)} earns nothing`);
   }
 
   const perOrder = levelRules.perOrderPaidCapYunqi;
@@ -188,7 +188,7 @@ export interface RefundRecomputation extends CommissionResult {
 export function recomputeOnRefund(original: CommissionInput, keptYunqi: number): RefundRecomputation {
   assertSafeInt(keptYunqi, 'keptYunqi');
   if (keptYunqi > original.paidYunqi) {
-    throw new DomainError('REFUND_EXCEEDS_PAID', `kept ${keptYunqi} yunqi exceeds the paid ${original.paidYunqi}`);
+    throw new DomainError('refund_exceeds_paid', `kept ${keptYunqi} yunqi exceeds the paid ${original.paidYunqi}`);
   }
   const previous = computeCommission(original).rewardYunqi;
   const now = computeCommission({ ...original, paidYunqi: keptYunqi });

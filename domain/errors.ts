@@ -15,6 +15,6 @@ export class DomainError extends Error {
 /** Throws `DomainError(code)` unless `n` is a safe integer ≥ `min` (yunqi amounts, counts). */
 export function assertSafeInt(n: number, what: string, min = 0): void {
   if (!Number.isSafeInteger(n) || n < min) {
-    throw new DomainError('INVALID_INTEGER', `${what} must be a safe integer ≥ ${min}, got ${String(n)}`);
+    throw new DomainError('invalid_integer', `${what} must be a safe integer ≥ ${min}, got ${String(n)}`);
   }
 }

@@ -1,6 +1,6 @@
 /** Public API of the pure commission rules engine: no I/O, no clock, no randomness. */
 export { DomainError } from './errors';
-export { YUNQI_PER_CNY, cnyToYunqi, yunqiToCny } from './money';
+export { CNY_PATTERN, CnyAmountSchema, YUNQI_PER_CNY, cnyToYunqi, yunqiToCny } from './money';
 export { MS_PER_DAY, UTC8_OFFSET_MS, addMonthsUtc8, daysToMs, formatUtc8, monthKeyUtc8, toInstantMs, utc8 } from './time';
 export {
   DEFAULT_RULE_SETS,
@@ -34,9 +34,13 @@ export type {
 } from './classify';
 export { computeCommission, recomputeOnRefund } from './commission';
 export type { CapCheck, CapName, CapUsage, CommissionExplanation, CommissionInput, CommissionResult, RefundRecomputation } from './commission';
-export { creditingPlan, isCompletedValid } from './crediting';
-export type { Installment } from './crediting';
+export { creditingPlan, creditingSchedule, isCompletedValid, redistribute, rewardAdjustment, splitEvenly } from './crediting';
+export type { Installment, ScheduledInstallment } from './crediting';
 export { withholdingTax } from './tax';
 export type { Withholding, WithholdingInput } from './tax';
 export { withdrawalRefusal } from './withdrawal';
 export type { WithdrawalRefusalCode, WithdrawalRequest } from './withdrawal';
+export { NON_ASSOCIABLE_REASONS, clickRefusal, joinRefusal } from './refusals';
+export type { AmbassadorKind, ClickFacts, JoinRefusalCode, NonAssociableReason } from './refusals';
+export { IDENTITY_ATTRS, SAME_2_ATTRS, identityChangesAfter, samePersonMatches } from './identity';
+export type { IdentityAttr, IdentityChange, IdentityRow, SubjectKind } from './identity';

@@ -19,6 +19,9 @@ const RateSchema = z
   .regex(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, 'a rate is a decimal string between 0 and 1, e.g. "0.25"');
 const YunqiSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const PositiveIntSchema = z.number().int().positive();
+/** A duration in days; fractions are allowed (0.0001 days = 8.64 s), so a test or a benchmark
+ * shortens the waits with a rule-set table of its own, never with a multiplier in the code. */
+const DaysSchema = z.number().positive().max(36_500);
 
 /** Per-level rates and per-order paid cap (R-AMB-3, R-ORD-3, R-ORD-4, R-ORD-7); null = no cap. */
 export const LevelRulesSchema = z.strictObject({
@@ -66,7 +69,7 @@ export const RuleSetSchema = z.strictObject({
   /** First instant (inclusive) at which this rule set governs newly placed orders (R-ORD-9). */
   effectiveFrom: z.iso.datetime({ offset: true }),
   /** R-ATTR-2 association length from the click. */
-  associationWindowDays: PositiveIntSchema,
+  associationWindowDays: DaysSchema,
   levels: z.strictObject({ L1: LevelRulesSchema, L2: LevelRulesSchema, L3: LevelRulesSchema, L4: LevelRulesSchema, L5: LevelRulesSchema }),
   /** R-ORD-5 flat rate of strategic rebate products; null = no strategic products in this version. */
   strategicRate: RateSchema.nullable(),
@@ -77,13 +80,13 @@ export const RuleSetSchema = z.strictObject({
   /** R-ORD-6 scope of the per-customer caps: cumulative over the association, or each order alone. */
   capScope: z.enum(['association', 'order']),
   /** R-REV-1 review period (审核期). */
-  reviewPeriodDays: PositiveIntSchema,
+  reviewPeriodDays: DaysSchema,
   /** R-PAY-1/R-PAY-2 threshold (规定金额) on the customer's total reward. */
   installmentThresholdYunqi: YunqiSchema,
   /** R-PAY-2 gap between the two installments. */
-  installmentPeriodDays: PositiveIntSchema,
+  installmentPeriodDays: DaysSchema,
   /** R-PAY-1 delay from the end of the review to the (first) credit. */
-  creditDelayDays: PositiveIntSchema,
+  creditDelayDays: DaysSchema,
   /** R-WD-3 largest single withdrawal. */
   withdrawalMaxYunqi: YunqiSchema,
   /** R-WD-4 withholding table. */
@@ -184,15 +187,15 @@ export class RuleBook {
   constructor(table: unknown) {
     const parsed = z.array(RuleSetSchema).safeParse(table);
     if (!parsed.success) {
-      throw new DomainError('INVALID_RULE_TABLE', `invalid rule table: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
+      throw new DomainError('invalid_rule_table', `invalid rule table: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
     }
-    if (parsed.data.length === 0) throw new DomainError('EMPTY_RULE_TABLE', 'a rule table needs at least one rule set');
+    if (parsed.data.length === 0) throw new DomainError('empty_rule_table', 'a rule table needs at least one rule set');
     const byId = new Map<string, RuleSet>();
     const fromSeen = new Set<number>();
     for (const rs of parsed.data) {
-      if (byId.has(rs.version)) throw new DomainError('DUPLICATE_RULE_SET_VERSION', `duplicate rule-set version ${rs.version}`);
+      if (byId.has(rs.version)) throw new DomainError('duplicate_rule_set_version', `duplicate rule-set version ${rs.version}`);
       const from = toInstantMs(rs.effectiveFrom);
-      if (fromSeen.has(from)) throw new DomainError('DUPLICATE_EFFECTIVE_FROM', `two rule sets take effect at ${rs.effectiveFrom}`);
+      if (fromSeen.has(from)) throw new DomainError('duplicate_effective_from', `two rule sets take effect at ${rs.effectiveFrom}`);
       byId.set(rs.version, deepFreeze(rs));
       fromSeen.add(from);
     }
@@ -215,13 +218,13 @@ export class RuleBook {
       } else hi = mid - 1;
     }
     const rs = this.sets[found];
-    if (!rs) throw new DomainError('NO_RULE_SET', `no rule set in force at ${new Date(t).toISOString()}`);
+    if (!rs) throw new DomainError('no_rule_set', `no rule set in force at ${new Date(t).toISOString()}`);
     return rs;
   }
 
   byVersion(version: string): RuleSet {
     const rs = this.byId.get(version);
-    if (!rs) throw new DomainError('UNKNOWN_RULE_SET_VERSION', `unknown rule-set version ${version}`);
+    if (!rs) throw new DomainError('unknown_rule_set_version', `unknown rule-set version ${version}`);
     return rs;
   }
 

@@ -58,7 +58,7 @@ function taxOnIncome(incomeYunqi: number, table: TaxTable): MonthTax {
   let bracketIndex = table.brackets.findIndex((b) => b.upToYunqi === null || taxable.lessThanOrEqualTo(b.upToYunqi));
   if (bracketIndex < 0) bracketIndex = table.brackets.length - 1;
   const bracket = table.brackets[bracketIndex];
-  if (!bracket) throw new DomainError('INVALID_TAX_TABLE', 'tax table has no brackets');
+  if (!bracket) throw new DomainError('invalid_tax_table', 'tax table has no brackets');
   const tax = Decimal.max(0, taxable.times(bracket.rate).minus(bracket.quickDeductionYunqi))
     .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
     .toNumber();

@@ -8,22 +8,22 @@ export const MS_PER_DAY = 86_400_000;
 /** UTC+8 offset of China Standard Time. */
 export const UTC8_OFFSET_MS = 8 * 3_600_000;
 
-/** Rule-set durations are stored in days; this turns them into milliseconds. */
+/** Rule-set durations are stored in days (fractions allowed); this turns them into whole milliseconds. */
 export function daysToMs(days: number): number {
-  return days * MS_PER_DAY;
+  return Math.round(days * MS_PER_DAY);
 }
 
 /** ISO instant ("2024-05-31T16:00:00Z", "2024-06-01T00:00:00+08:00") or epoch ms → epoch ms. */
 export function toInstantMs(t: number | string): number {
   const ms = typeof t === 'number' ? t : Date.parse(t);
-  if (!Number.isFinite(ms)) throw new DomainError('INVALID_INSTANT', `not an instant: ${String(t)}`);
+  if (!Number.isFinite(ms)) throw new DomainError('invalid_instant', `not an instant: ${String(t)}`);
   return ms;
 }
 
 /** Wall-clock time in UTC+8, "2024-06-01" or "2024-06-01T10:30[:00[.000]]" → epoch ms. */
 export function utc8(wall: string): number {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/.test(wall)) {
-    throw new DomainError('INVALID_INSTANT', `not a UTC+8 wall time: ${wall}`);
+    throw new DomainError('invalid_instant', `not a UTC+8 wall time: ${wall}`);
   }
   return toInstantMs(`${wall.includes('T') ? wall : `${wall}T00:00`}+08:00`);
 }

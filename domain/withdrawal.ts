@@ -13,23 +13,23 @@ export interface WithdrawalRequest {
   completedValidOrders: number;
 }
 
-export type WithdrawalRefusalCode = 'INVALID_AMOUNT' | 'ENTERPRISE_CANNOT_WITHDRAW' | 'NO_COMPLETED_VALID_ORDER' | 'ABOVE_WITHDRAWAL_MAX';
+export type WithdrawalRefusalCode = 'invalid_amount' | 'enterprise_cannot_withdraw' | 'no_completed_valid_order' | 'above_withdrawal_max';
 
 /** null when the request may proceed, else the first reason it is refused. */
 export function withdrawalRefusal(req: WithdrawalRequest, ruleSet: RuleSet): { code: WithdrawalRefusalCode; reason: string } | null {
   assertSafeInt(req.completedValidOrders, 'completedValidOrders');
   if (!Number.isSafeInteger(req.amountYunqi) || req.amountYunqi <= 0) {
-    return { code: 'INVALID_AMOUNT', reason: 'a withdrawal must be a positive whole number of yunqi' };
+    return { code: 'invalid_amount', reason: 'a withdrawal must be a positive whole number of yunqi' };
   }
   if (req.ambassadorKind === 'enterprise') {
-    return { code: 'ENTERPRISE_CANNOT_WITHDRAW', reason: 'enterprise ambassadors earn under the individual rules but cannot withdraw yet (R-AMB-2, R-WD-5)' };
+    return { code: 'enterprise_cannot_withdraw', reason: 'enterprise ambassadors earn under the individual rules but cannot withdraw yet (R-AMB-2, R-WD-5)' };
   }
   if (req.completedValidOrders < 1) {
-    return { code: 'NO_COMPLETED_VALID_ORDER', reason: 'a withdrawal needs at least one completed valid order (R-WD-1, R-PAY-3)' };
+    return { code: 'no_completed_valid_order', reason: 'a withdrawal needs at least one completed valid order (R-WD-1, R-PAY-3)' };
   }
   if (req.amountYunqi > ruleSet.withdrawalMaxYunqi) {
     return {
-      code: 'ABOVE_WITHDRAWAL_MAX',
+      code: 'above_withdrawal_max',
       reason: `one withdrawal is at most ${yunqiToCny(ruleSet.withdrawalMaxYunqi)} CNY; split the request into several withdrawals (R-WD-3)`,
     };
   }

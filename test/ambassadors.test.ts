@@ -1,7 +1,7 @@
 /** Ambassadors (大使): joining, tokens, levels, usercodes and links, auth and isolation. */
 import request from 'supertest';
-import { hashToken } from '../api/auth';
-import { levelAt } from '../customers/ambassadors';
+import { hashToken } from '../lib/tokens';
+import { levelAt } from '../db/repositories/ambassadors';
 import { utc8 } from '../domain/time';
 import type { TestContext } from './harness/context';
 import { useHarness } from './harness/use-harness';

@@ -7,7 +7,7 @@ import {
   intervalAt,
   type AssociationState,
   type Click,
-} from '../workflows/association-logic';
+} from '../domain/associations';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);

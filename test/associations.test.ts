@@ -5,11 +5,12 @@
 import request from 'supertest';
 import { keepHistory } from './harness/histories';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { projectAssociationChange, type ProjectionInput } from '../activities/association';
+import { projectAssociationChange } from '../db/repositories/associations';
+import { attributeOrder } from '../services/associations';
 import type { Sql } from '../db/client';
 import { utc8 } from '../domain/time';
-import { associationWorkflowId, clickSignal, customerAssociationWorkflow } from '../workflows/association';
+import { clickSignal, customerWorkflowId as associationWorkflowId, type ProjectionInput } from '../contracts/associations';
+import { customerAssociationWorkflow } from '../workflows/associations';
 import type { TestContext } from './harness/context';
 import { useHarness } from './harness/use-harness';
 import {
@@ -29,11 +30,11 @@ import {
 
 let ctx: TestContext;
 let h: Harness;
-let attributeOrder: ReturnType<typeof createActivities>['attributeOrder'];
+let attribute: (input: { customerId: string; placedAtMs: number }) => ReturnType<typeof attributeOrder>;
 
 useHarness((x) => {
   ({ ctx, h } = x);
-  attributeOrder = createActivities(ctx.deps).attributeOrder;
+  attribute = (input) => attributeOrder(ctx.deps, input);
 });
 
 /** The latest instant at or before `nowMs` whose UTC+8 wall time is hh:mm. */
@@ -148,7 +149,7 @@ test('R-ATTR-4 R-ATTR-5 a switch on day 10 ends the old association; orders are 
   expect(view.current?.ambassadorId).toBe(b.id);
 
   // R-ATTR-5: a late order event is attributed by when it was placed, not when it arrives.
-  const onDay5 = await attributeOrder({ customerId, placedAtMs: t0 + 5 * DAY });
+  const onDay5 = await attribute({ customerId, placedAtMs: t0 + 5 * DAY });
   expect(onDay5).toEqual({
     associated: true,
     ambassadorId: a.id,
@@ -159,9 +160,9 @@ test('R-ATTR-4 R-ATTR-5 a switch on day 10 ends the old association; orders are 
     ambassadorKind: 'individual',
     workflowId: associationWorkflowId(customerId),
   });
-  expect(await attributeOrder({ customerId, placedAtMs: t10 })).toMatchObject({ associated: true, ambassadorId: b.id, associationId: `${customerId}:2` });
-  expect(await attributeOrder({ customerId, placedAtMs: t0 - 1 })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
-  expect(await attributeOrder({ customerId: uniq('never-clicked'), placedAtMs: t0 })).toMatchObject({ associated: false, reasonCode: 'NO_ASSOCIATION' });
+  expect(await attribute({ customerId, placedAtMs: t10 })).toMatchObject({ associated: true, ambassadorId: b.id, associationId: `${customerId}:2` });
+  expect(await attribute({ customerId, placedAtMs: t0 - 1 })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
+  expect(await attribute({ customerId: uniq('never-clicked'), placedAtMs: t0 })).toMatchObject({ associated: false, reasonCode: 'NO_ASSOCIATION' });
 });
 
 test('R-ATTR-6 R-ATTR-2 the association expires on day 60 and a click on day 62 associates anew', async () => {
@@ -185,9 +186,9 @@ test('R-ATTR-6 R-ATTR-2 the association expires on day 60 and a click on day 62 
   expect(kinds(again.timeline)).toEqual(['click', 'created', 'expired', 'click', 'created']);
   expect(again.current).toMatchObject({ associationId: `${customerId}:2`, startedAt: isoAt(t62), endsAt: isoAt(t62 + 60 * DAY) });
 
-  expect(await attributeOrder({ customerId, placedAtMs: t0 + 59 * DAY })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
-  expect(await attributeOrder({ customerId, placedAtMs: t0 + 61 * DAY })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
-  expect(await attributeOrder({ customerId, placedAtMs: t62 + DAY })).toMatchObject({ associated: true, associationId: `${customerId}:2` });
+  expect(await attribute({ customerId, placedAtMs: t0 + 59 * DAY })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
+  expect(await attribute({ customerId, placedAtMs: t0 + 61 * DAY })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
+  expect(await attribute({ customerId, placedAtMs: t62 + DAY })).toMatchObject({ associated: true, associationId: `${customerId}:2` });
 });
 
 test('R-ATTR-2 R-AMB-3 a click under the rule set with a 30-day window; attribution carries the level at the placement instant', async () => {
@@ -209,9 +210,9 @@ test('R-ATTR-2 R-AMB-3 a click under the rule set with a 30-day window; attribut
   });
   expect(view.timeline[1]?.detail).toMatchObject({ windowDays: 30, ruleSetVersion: 'earliest' });
 
-  expect(await attributeOrder({ customerId, placedAtMs: utc8('2024-03-05') })).toMatchObject({ associated: true, level: 'L1' });
-  expect(await attributeOrder({ customerId, placedAtMs: utc8('2024-03-15') })).toMatchObject({ associated: true, level: 'L2', associationEndsAt: utc8('2024-03-31T10:30') });
-  expect(await attributeOrder({ customerId, placedAtMs: utc8('2024-03-31T10:30') })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
+  expect(await attribute({ customerId, placedAtMs: utc8('2024-03-05') })).toMatchObject({ associated: true, level: 'L1' });
+  expect(await attribute({ customerId, placedAtMs: utc8('2024-03-15') })).toMatchObject({ associated: true, level: 'L2', associationEndsAt: utc8('2024-03-31T10:30') });
+  expect(await attribute({ customerId, placedAtMs: utc8('2024-03-31T10:30') })).toMatchObject({ associated: false, reasonCode: 'NOT_ASSOCIATED_AT_PLACEMENT' });
 });
 
 test('R-ATTR-7 a customer reached by the vendor’s own sales is not associated; the refusal and its reason are in the timeline', async () => {
@@ -230,7 +231,7 @@ test('R-ATTR-7 a customer reached by the vendor’s own sales is not associated;
   expect(view.timeline[1]?.detail).toMatchObject({ code: 'NON_ASSOCIABLE' });
   expect(view.associations).toEqual([]);
   expect(view.nonAssociableReason).toMatchObject({ code: 'telesales' });
-  expect(await attributeOrder({ customerId, placedAtMs: h.clock.now() })).toMatchObject({ associated: false, reasonCode: 'NO_ASSOCIATION' });
+  expect(await attribute({ customerId, placedAtMs: h.clock.now() })).toMatchObject({ associated: false, reasonCode: 'NO_ASSOCIATION' });
 });
 
 test('R-SAME-1 R-ATTR-7 a same-person click (shared phone, linked account, own account) is refused with the reason', async () => {
@@ -380,7 +381,7 @@ test('R-ATTR-3 R-ATTR-4 a long-lived customer workflow continues as new with its
   expect(view.associations.map((x) => x.associationId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${customerId}:${n}`));
   expect(view.timeline.map((e) => e.seq)).toEqual(view.timeline.map((_, i) => i + 1));
   expect(view.timeline.filter((e) => e.clickId === firstClickId && e.kind === 'click')).toHaveLength(1);
-  expect(await attributeOrder({ customerId, placedAtMs: t - 10 * HOUR })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
+  expect(await attribute({ customerId, placedAtMs: t - 10 * HOUR })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
 });
 
 test('R-ATTR-3 R-ATTR-6 a click from before the recorded end that arrives after the expiry reopens and extends the association', async () => {
@@ -398,7 +399,7 @@ test('R-ATTR-3 R-ATTR-6 a click from before the recorded end that arrives after 
   expect(view.associations).toEqual([
     expect.objectContaining({ associationId: `${customerId}:1`, startedAt: isoAt(t0), endsAt: isoAt(lateClick + 60 * DAY), endedAt: null, endReason: null }),
   ]);
-  expect(await attributeOrder({ customerId, placedAtMs: t0 + 61 * DAY })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
+  expect(await attribute({ customerId, placedAtMs: t0 + 61 * DAY })).toMatchObject({ associated: true, associationId: `${customerId}:1` });
 });
 
 test('R-ATTR-4 the customer workflow replays deterministically from its recorded history', async () => {

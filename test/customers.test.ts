@@ -1,13 +1,8 @@
 /** Customers and identity: keyed hashes only, change history with instants, same-person check,
  * purchase facts, non-associable customers. */
 import request from 'supertest';
-import {
-  customerFacts,
-  hmacIdentity,
-  identityChangedSince,
-  isSamePerson,
-  recordPurchaseFacts,
-} from '../customers/identity';
+import { customerFacts, recordPurchaseFacts } from '../db/repositories/customers';
+import { hmacIdentity, identityChangedSince, isSamePerson } from '../db/repositories/identity';
 import { classifyCustomer } from '../domain/classify';
 import { utc8 } from '../domain/time';
 import type { TestContext } from './harness/context';

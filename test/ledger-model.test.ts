@@ -15,8 +15,8 @@ import { loadConfig } from '../config';
 import { defaultRuleBook } from '../domain/rulesets';
 import { addMonthsUtc8, monthKeyUtc8, utc8 } from '../domain/time';
 import { ambassadorBalances, ledgerInconsistencies, systemBalance } from '../ledger';
-import { requestWithdrawal } from '../ledger/withdrawals';
-import { createWithdrawalActivities } from '../activities/withdrawal';
+import { requestWithdrawal } from '../services/withdrawals';
+import { createWithdrawalActivities } from '../activities/withdrawals';
 import { localPayoutCalls, setPayoutFault } from '../payouts';
 import { clawback, completedOrder, createAmbassador, creditInstallment, grantReward, voidPending } from './harness/ledger-fixtures';
 

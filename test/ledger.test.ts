@@ -7,8 +7,8 @@ import { createTestDatabase } from './harness/context';
 import type { Sql } from '../db/client';
 import { defaultRuleBook } from '../domain/rulesets';
 import { LedgerError, accountId, ambassador, ambassadorBalances, ledgerEntryProblems, ledgerInconsistencies, postEntry, system, systemBalance } from '../ledger';
-import { releaseWithdrawal, requestWithdrawal, settleWithdrawal } from '../ledger/withdrawals';
-import { postEntries, postEntryRoundTrip } from '../ledger/post';
+import { releaseWithdrawal, requestWithdrawal, settleWithdrawal } from '../services/withdrawals';
+import { postEntries, postEntry as postEntryRoundTrip } from '../ledger';
 import { completedOrder, createAmbassador, expectLedgerSound } from './harness/ledger-fixtures';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -222,12 +222,12 @@ test('an ambassador lists only their own attributed orders; ops see the explanat
   for (const o of orders) await settle(o);
   const page1 = await request(h.app).get('/v1/ambassadors/me/orders?limit=2').set('Authorization', `Bearer ${amb.token}`);
   expect(page1.status).toBe(200);
-  expect(page1.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([orders[2]!.orderId, orders[1]!.orderId]);
+  expect(page1.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([orders[2]!.orderId, orders[1]!.orderId]);
   const page2 = await request(h.app).get(`/v1/ambassadors/me/orders?limit=2&cursor=${page1.body.nextCursor}`).set('Authorization', `Bearer ${amb.token}`);
-  expect(page2.body.orders.map((o: { orderId: string }) => o.orderId)).toEqual([orders[0]!.orderId]);
+  expect(page2.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([orders[0]!.orderId]);
   expect(page2.body.nextCursor).toBeNull();
   const theirs = await request(h.app).get('/v1/ambassadors/me/orders').set('Authorization', `Bearer ${other.token}`);
-  expect(theirs.body.orders).toEqual([]);
+  expect(theirs.body.items).toEqual([]);
   expect((await request(h.app).get('/v1/ambassadors/me/orders')).status).toBe(401);
   const ops = await opsOrder(h, orders[0]!.orderId);
   expect(ops.explanation?.summary).toEqual(expect.any(String));

@@ -9,13 +9,14 @@ import type { TestContext } from './harness/context';
 import { useHarness } from './harness/use-harness';
 import { waitFor, type Harness } from './harness/association-fixtures';
 import { associatedCustomer, balances, expectLedgerSound, opsOrder, orderMessage, placed, settled, status } from './harness/order-fixtures';
-import { orderWorkflowId } from '../orders/contract';
+import { orderWorkflowId } from '../contracts/orders';
+import { shortenedRuleSetFile } from './harness/rule-sets';
 
 const SCALE = 0.000001;
 let ctx: TestContext;
 let h: Harness;
 
-useHarness((x) => ({ ctx, h } = x), { env: { BENCH_TIME_SCALE: String(SCALE) }, devServer: true });
+useHarness((x) => ({ ctx, h } = x), { env: { RULESET_FILE: shortenedRuleSetFile(SCALE) }, devServer: true });
 
 test('the worker stopped mid-review and a new one started: settlement completes with no credit doubled or lost', async () => {
   const { amb, customerId } = await associatedCustomer(h, { clickAt: Date.now() - 60_000 });

@@ -17,7 +17,7 @@ import {
   placed,
   settled,
 } from './harness/order-fixtures';
-import { orderWorkflowId } from '../orders/contract';
+import { orderWorkflowId } from '../contracts/orders';
 
 let ctx: TestContext;
 let h: Harness;

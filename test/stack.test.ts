@@ -1,5 +1,5 @@
 import { createTestContext, type TestContext } from './harness/context';
-import { durableTimerProbe } from '../workflows';
+import { durableTimerProbe } from './fixtures/probe-workflow';
 
 const DAY = 24 * 60 * 60 * 1000;
 let ctx: TestContext;

@@ -14,7 +14,7 @@ import { completedOrder, createAmbassador, type FixtureAmbassador } from './harn
 import { ambassadorBalances } from '../ledger';
 import { localPayoutCalls, setPayoutFault } from '../payouts';
 import { utc8 } from '../domain/time';
-import type { WithdrawalWorkflowResult } from '../workflows/withdrawal';
+import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
@@ -37,7 +37,7 @@ async function earner(cny: number): Promise<FixtureAmbassador> {
 
 async function ledgerKinds(a: FixtureAmbassador, withdrawalId: string): Promise<string[]> {
   const res = await get(a, '/v1/ambassadors/me/ledger?limit=200');
-  return res.body.entries
+  return res.body.items
     .filter((e: { link: { withdrawalId?: string } }) => e.link.withdrawalId === withdrawalId)
     .map((e: { kind: string }) => e.kind)
     .reverse();

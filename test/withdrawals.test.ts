@@ -17,8 +17,8 @@ import {
   type FixtureAmbassador,
 } from './harness/ledger-fixtures';
 import { ambassadorBalances, systemBalance } from '../ledger';
-import { hashToken } from '../api/auth';
-import type { WithdrawalWorkflowResult } from '../workflows/withdrawal';
+import { hashToken } from '../lib/tokens';
+import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
@@ -169,7 +169,7 @@ describe('R-WD-4 tax withheld at withdrawal, one income per UTC+8 month', () => 
     await settledAll([r1.body.id, r2.body.id]);
     const ledger = await get(a, '/v1/ambassadors/me/ledger');
     // No tax line for the untaxed withdrawal, one for the second.
-    const taxLines = ledger.body.entries.filter((e: { link: { type: string } }) => e.link.type === 'tax');
+    const taxLines = ledger.body.items.filter((e: { link: { type: string } }) => e.link.type === 'tax');
     expect(taxLines).toHaveLength(1);
     expect(taxLines[0]).toMatchObject({ kind: 'withdrawal.tax_withheld', link: { withdrawalId: r2.body.id } });
   });
@@ -220,7 +220,7 @@ describe('Idempotency-Key', () => {
     await settled(first.body.id);
     expect(await ambassadorBalances(ctx.sql, a.id)).toMatchObject({ available: 900 * CNY, paid_out: 100 * CNY - 0 });
     const list = await get(a, '/v1/ambassadors/me/withdrawals');
-    expect(list.body.withdrawals).toHaveLength(1);
+    expect(list.body.items).toHaveLength(1);
   });
 
   test('a refusal is an answer too: replayed for the same key', async () => {
@@ -305,7 +305,7 @@ describe('statements', () => {
     do {
       const res = await get(a, `/v1/ambassadors/me/ledger?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
-      all.push(...res.body.entries);
+      all.push(...res.body.items);
       cursor = res.body.nextCursor;
       pages++;
     } while (cursor);
@@ -339,9 +339,9 @@ describe('statements', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await withdraw(a, { amount: '1.00' })).body.id);
     const p1 = await get(a, '/v1/ambassadors/me/withdrawals?limit=2');
-    expect(p1.body.withdrawals.map((w: { id: string }) => w.id)).toEqual([ids[2], ids[1]]);
+    expect(p1.body.items.map((w: { id: string }) => w.id)).toEqual([ids[2], ids[1]]);
     const p2 = await get(a, `/v1/ambassadors/me/withdrawals?limit=2&cursor=${p1.body.nextCursor}`);
-    expect(p2.body.withdrawals.map((w: { id: string }) => w.id)).toEqual([ids[0]]);
+    expect(p2.body.items.map((w: { id: string }) => w.id)).toEqual([ids[0]]);
     expect(p2.body.nextCursor).toBeNull();
     await settledAll(ids);
   });
@@ -368,9 +368,9 @@ describe('security', () => {
     const other = await get(b, `/v1/ambassadors/me/withdrawals/${w.body.id}`);
     expect(other.status).toBe(404);
     expect(other.body.error.code).toBe('not_found');
-    expect((await get(b, '/v1/ambassadors/me/withdrawals')).body.withdrawals).toEqual([]);
+    expect((await get(b, '/v1/ambassadors/me/withdrawals')).body.items).toEqual([]);
     const ledger = await get(b, '/v1/ambassadors/me/ledger');
-    expect(ledger.body.entries.every((e: { link: { withdrawalId?: string } }) => e.link.withdrawalId !== w.body.id)).toBe(true);
+    expect(ledger.body.items.every((e: { link: { withdrawalId?: string } }) => e.link.withdrawalId !== w.body.id)).toBe(true);
     expect((await get(b, '/v1/ambassadors/me/balance')).body.paidOut.yunqi).toBe(0);
   });
 

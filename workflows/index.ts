@@ -1,5 +1,4 @@
-/** Every workflow the worker hosts (the bundle entry point). */
-export * from './probe';
-export * from './association';
-export * from './order';
-export * from './withdrawal';
+/** Every workflow the worker hosts (the production bundle's entry point). */
+export * from './associations';
+export * from './orders';
+export * from './withdrawals';

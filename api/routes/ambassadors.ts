@@ -3,23 +3,23 @@
  * level changes by ops (R-AMB-3), and identity updates from the identity system (R-SAME-*).
  */
 import { z } from 'zod';
-import type { ApiDeps } from '../app';
-import type { AuthedAmbassador } from '../auth';
-import { HttpError, badRequest, conflict, notFound, unprocessable } from '../errors';
-import type { ApiRegistry } from '../registry';
+import type { Deps } from '../../services/deps';
+import { nowOf } from '../../services/deps';
+import { ambassadorAssociationsPage } from '../../db/repositories/associations';
+import type { AmbassadorRow, LevelEntry } from '../../db/repositories/ambassadors';
 import {
-  createAmbassador,
-  findAmbassadorByAccount,
-  getAmbassador,
-  levelHistory,
+  ambassadorProfile,
+  joinProgram,
+  levelInForce,
   promotionLink,
-  setLevel,
+  reportAmbassadorIdentity,
+  setAmbassadorLevel,
   setRealNameVerified,
-  type AmbassadorRow,
-  type LevelEntry,
-} from '../../customers/ambassadors';
-import { setIdentity } from '../../customers/identity';
-import { CLOCK_SKEW_MS, IdSchema, IdentitySchema, InstantSchema, LevelSchema, iso, isoDate, nowOf } from './customers-common';
+} from '../../services/ambassadors';
+import type { AuthedAmbassador } from '../auth';
+import { HttpError, conflict, notFound, unprocessable } from '../errors';
+import type { ApiRegistry } from '../registry';
+import { IdSchema, IdentitySchema, InstantSchema, LevelSchema, PageQuery, decodeCursor, encodeCursor, iso, isoDate, msOf } from '../schemas';
 
 const LevelEntrySchema = z.object({ level: LevelSchema, effectiveAt: z.string(), setBy: z.string(), reason: z.string().nullable() });
 const AmbassadorSchema = z.object({
@@ -45,12 +45,9 @@ const CustomerItemSchema = z.object({
   endedAt: z.string().nullable(),
 });
 
-const levelsView = (levels: LevelEntry[]) =>
-  levels.map((l) => ({ level: l.level, effectiveAt: iso(l.effectiveAt) as string, setBy: l.setBy, reason: l.reason }));
+const levelsView = (levels: LevelEntry[]) => levels.map((l) => ({ level: l.level, effectiveAt: iso(l.effectiveAt) as string, setBy: l.setBy, reason: l.reason }));
 
 function view(row: AmbassadorRow, levels: LevelEntry[], baseUrl: string, nowMs: number) {
-  const inForce = levels.filter((l) => l.effectiveAt <= nowMs);
-  const level = (inForce[inForce.length - 1] ?? levels[0])?.level ?? 'L1';
   return {
     id: row.id,
     accountId: row.account_id,
@@ -60,29 +57,17 @@ function view(row: AmbassadorRow, levels: LevelEntry[], baseUrl: string, nowMs: 
     realNameVerified: row.real_name_verified,
     joinedAt: row.joined_at.toISOString(),
     ruleSetVersion: row.rule_set_version,
-    level,
+    level: levelInForce(levels, nowMs),
     levelHistory: levelsView(levels),
     link: promotionLink(baseUrl, row.usercode),
   };
 }
 
 const me = (res: { locals: Record<string, unknown> }) => res.locals.ambassador as AuthedAmbassador;
+const isAssociationCursor = (v: unknown[]): v is [number, string] => v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string';
 
-/** Opaque page cursor: the (startedAt, associationId) of the last item. */
-const encodeCursor = (startedAt: Date, id: string) => Buffer.from(JSON.stringify([startedAt.getTime(), id])).toString('base64url');
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw badRequest('validation_failed', 'request validation failed', [{ path: 'query.cursor', message: 'not a cursor returned by this endpoint' }]);
-}
-
-export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
-  const { sql, config, ruleBook } = deps;
-  const secret = config.IDENTITY_HMAC_SECRET;
+export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
+  const { config } = deps;
 
   api.add({
     method: 'post',
@@ -105,35 +90,9 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
       422: { description: 'not real-name verified, or enterprises may not join under the rule set in force' },
     },
     handler: async ({ body }) => {
-      const now = nowOf(deps);
-      const joinedAtMs = body.joinedAt ? Date.parse(body.joinedAt) : now;
-      if (!body.realNameVerified) {
-        throw unprocessable('not_real_name_verified', 'only real-name-verified (实名认证) accounts can join the ambassador program (R-AMB-1)');
-      }
-      if (joinedAtMs > now + CLOCK_SKEW_MS) throw unprocessable('joined_at_in_future', 'joinedAt is in the future');
-      const ruleSet = ruleBook.at(joinedAtMs);
-      if (body.kind === 'enterprise' && !ruleSet.enterpriseAmbassadors) {
-        throw unprocessable(
-          'enterprise_not_allowed',
-          `enterprise accounts cannot join under rule set ${ruleSet.version} (enterprises may join from 2024-06-01, R-AMB-1)`,
-          { ruleSetVersion: ruleSet.version },
-        );
-      }
-      const created = await createAmbassador(sql, secret, {
-        accountId: body.accountId,
-        kind: body.kind,
-        displayName: body.displayName,
-        joinedAtMs,
-        ruleSetVersion: ruleSet.version,
-        level: body.level,
-        identity: body.identity,
-      });
-      if (!created) {
-        const existing = await findAmbassadorByAccount(sql, body.accountId);
-        throw conflict('already_joined', `account ${body.accountId} has already joined as ambassador ${existing?.id}`, { ambassadorId: existing?.id });
-      }
-      const levels = await levelHistory(sql, created.ambassador.id);
-      return { status: 201, body: { ambassador: view(created.ambassador, levels, config.PUBLIC_BASE_URL, now), token: created.token } };
+      const out = await joinProgram(deps, { ...body, joinedAtMs: msOf(body.joinedAt) });
+      if (!out.ok) throw out.code === 'already_joined' ? conflict(out.code, out.reason, out.details) : unprocessable(out.code, out.reason, out.details);
+      return { status: 201, body: { ambassador: view(out.ambassador, out.levels, config.PUBLIC_BASE_URL, nowOf(deps)), token: out.token } };
     },
   });
 
@@ -147,7 +106,7 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     body: z.strictObject({ realNameVerified: z.boolean() }),
     responses: { 200: { description: 'updated', schema: z.object({ id: z.string(), realNameVerified: z.boolean() }) } },
     handler: async ({ params, body }) => {
-      if (!(await setRealNameVerified(sql, params.id, body.realNameVerified))) throw notFound(`ambassador ${params.id}`);
+      if (!(await setRealNameVerified(deps, params.id, body.realNameVerified))) throw notFound(`ambassador ${params.id}`);
       return { status: 200, body: { id: params.id, realNameVerified: body.realNameVerified } };
     },
   });
@@ -162,11 +121,9 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     body: IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now') }),
     responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
     handler: async ({ params, body }) => {
-      const row = await getAmbassador(sql, params.id);
-      if (!row) throw notFound(`ambassador ${params.id}`);
       const { changedAt, ...identity } = body;
-      const atMs = changedAt ? Date.parse(changedAt) : nowOf(deps);
-      const changed = await setIdentity(sql, secret, { kind: 'ambassador', id: row.id, accountId: row.account_id }, identity, atMs);
+      const changed = await reportAmbassadorIdentity(deps, params.id, identity, msOf(changedAt));
+      if (!changed) throw notFound(`ambassador ${params.id}`);
       return { status: 200, body: { changed } };
     },
   });
@@ -179,9 +136,9 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     auth: 'ambassador',
     responses: { 200: { description: 'profile', schema: AmbassadorSchema } },
     handler: async (_input, _req, res) => {
-      const row = await getAmbassador(sql, me(res).id);
-      if (!row) throw notFound('ambassador');
-      return { status: 200, body: view(row, await levelHistory(sql, row.id), config.PUBLIC_BASE_URL, nowOf(deps)) };
+      const p = await ambassadorProfile(deps, me(res).id);
+      if (!p) throw notFound('ambassador');
+      return { status: 200, body: view(p.ambassador, p.levels, config.PUBLIC_BASE_URL, nowOf(deps)) };
     },
   });
 
@@ -193,9 +150,9 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     auth: 'ambassador',
     responses: { 200: { description: 'link', schema: LinkSchema } },
     handler: async (_input, _req, res) => {
-      const row = await getAmbassador(sql, me(res).id);
-      if (!row) throw notFound('ambassador');
-      return { status: 200, body: { usercode: row.usercode, url: promotionLink(config.PUBLIC_BASE_URL, row.usercode), parameter: 'usercode' } };
+      const p = await ambassadorProfile(deps, me(res).id);
+      if (!p) throw notFound('ambassador');
+      return { status: 200, body: { usercode: p.ambassador.usercode, url: promotionLink(config.PUBLIC_BASE_URL, p.ambassador.usercode), parameter: 'usercode' } };
     },
   });
 
@@ -205,33 +162,23 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     summary: "The calling ambassador's associations (关联), newest first, paginated; never another ambassador's",
     tags: ['ambassadors'],
     auth: 'ambassador',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
-    }),
+    query: PageQuery(),
     responses: { 200: { description: 'a page', schema: z.object({ items: z.array(CustomerItemSchema), nextCursor: z.string().nullable() }) } },
     handler: async ({ query }, _req, res) => {
-      const after = query.cursor ? decodeCursor(query.cursor) : null;
-      const rows = await sql<{ id: string; customer_id: string; started_at: Date; ends_at: Date; ended_at: Date | null; end_reason: string | null }[]>`
-        SELECT id, customer_id, started_at, ends_at, ended_at, end_reason FROM associations
-         WHERE ambassador_id = ${me(res).id}
-           ${after ? sql`AND (started_at, id) < (${new Date(after[0])}, ${after[1]})` : sql``}
-         ORDER BY started_at DESC, id DESC LIMIT ${query.limit + 1}`;
+      const after = query.cursor ? decodeCursor(query.cursor, isAssociationCursor) : null;
+      const rows = await ambassadorAssociationsPage(deps.sql, me(res).id, { limit: query.limit + 1, after });
       const page = rows.slice(0, query.limit);
       const now = nowOf(deps);
       const items = page.map((r) => ({
         customerId: r.customer_id,
         associationId: r.id,
-        status: (r.end_reason === 'switched' ? 'switched' : r.end_reason === 'expired' || r.ends_at.getTime() <= now ? 'expired' : 'active') as
-          | 'active'
-          | 'expired'
-          | 'switched',
+        status: (r.end_reason === 'switched' ? 'switched' : r.end_reason === 'expired' || r.ends_at.getTime() <= now ? 'expired' : 'active') as 'active' | 'expired' | 'switched',
         startedAt: r.started_at.toISOString(),
         endsAt: r.ends_at.toISOString(),
         endedAt: isoDate(r.ended_at),
       }));
       const last = page[page.length - 1];
-      return { status: 200, body: { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.started_at, last.id) : null } };
+      return { status: 200, body: { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.started_at.getTime(), last.id]) : null } };
     },
   });
 
@@ -253,15 +200,12 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: ApiDeps): void {
       422: { description: 'effectiveAt before the ambassador joined' },
     },
     handler: async ({ params, body }) => {
-      const row = await getAmbassador(sql, params.id);
-      if (!row) throw notFound(`ambassador ${params.id}`);
-      const effectiveAtMs = body.effectiveAt ? Date.parse(body.effectiveAt) : nowOf(deps);
-      if (effectiveAtMs < row.joined_at.getTime()) {
-        throw unprocessable('before_joining', `effectiveAt is before the ambassador joined (${row.joined_at.toISOString()})`);
+      const out = await setAmbassadorLevel(deps, { ambassadorId: params.id, level: body.level, effectiveAtMs: msOf(body.effectiveAt), reason: body.reason });
+      if (!out.ok) {
+        if (out.code === 'not_found') throw notFound(`ambassador ${params.id}`);
+        throw out.code === 'level_conflict' ? new HttpError(409, out.code, out.reason) : unprocessable(out.code, out.reason);
       }
-      const out = await setLevel(sql, { ambassadorId: row.id, level: body.level, effectiveAtMs, setBy: 'ops', reason: body.reason });
-      if (out === 'conflict') throw new HttpError(409, 'level_conflict', `another level is already recorded at ${iso(effectiveAtMs)}`);
-      return { status: 200, body: { ambassadorId: row.id, level: body.level, levelHistory: levelsView(await levelHistory(sql, row.id)) } };
+      return { status: 200, body: { ambassadorId: params.id, level: body.level, levelHistory: levelsView(out.levels) } };
     },
   });
 }

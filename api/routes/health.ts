@@ -1,11 +1,11 @@
 /** Liveness (process up) and readiness (Temporal and Postgres reachable). */
 import { z } from 'zod';
-import type { ApiDeps } from '../app';
+import type { Deps } from '../../services/deps';
 import type { ApiRegistry } from '../registry';
 
 const Health = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
 
-export function healthRoutes(api: ApiRegistry, deps: ApiDeps): void {
+export function healthRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'get',
     path: '/healthz',

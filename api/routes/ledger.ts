@@ -6,10 +6,13 @@
  */
 import { z } from 'zod';
 import { yunqiToCny } from '../../domain/money';
-import { ambassadorLedger, balanceStatement, type LedgerLine } from '../../ledger/withdrawals';
-import type { ApiDeps } from '../app';
+import { ambassadorLedger, type LedgerLine } from '../../ledger/statements';
+import type { Deps } from '../../services/deps';
+import { nowOf } from '../../services/deps';
+import { balanceStatement } from '../../services/statements';
 import type { AuthedAmbassador } from '../auth';
 import type { ApiRegistry } from '../registry';
+import { PageQuery, decodeCursor, encodeCursor } from '../schemas';
 
 const Cny = z.string().describe('CNY, decimal string');
 const Amount = z.object({ cny: Cny, yunqi: z.number().int() });
@@ -45,6 +48,8 @@ const Entry = z.object({
   explanation: z.record(z.string(), z.unknown()),
 });
 
+const isEntryCursor = (v: unknown[]): v is [number] => v.length === 1 && Number.isSafeInteger(v[0]);
+
 function link(l: LedgerLine): z.infer<typeof Link> {
   if (l.kind === 'withdrawal.tax_withheld' && l.withdrawalId) return { type: 'tax', withdrawalId: l.withdrawalId };
   if (l.withdrawalId) return { type: 'withdrawal', withdrawalId: l.withdrawalId };
@@ -52,7 +57,7 @@ function link(l: LedgerLine): z.infer<typeof Link> {
   return { type: 'none' };
 }
 
-export function ledgerRoutes(api: ApiRegistry, deps: ApiDeps): void {
+export function ledgerRoutes(api: ApiRegistry, deps: Deps): void {
   const { sql } = deps;
 
   api.add({
@@ -64,7 +69,7 @@ export function ledgerRoutes(api: ApiRegistry, deps: ApiDeps): void {
     responses: { 200: { description: 'balances', schema: Balance } },
     handler: async (_input, _req, res) => {
       const amb = res.locals.ambassador as AuthedAmbassador;
-      const b = await balanceStatement(sql, amb.id, (deps.now ?? Date.now)());
+      const b = await balanceStatement(sql, amb.id, nowOf(deps));
       const body: z.infer<typeof Balance> = {
         ambassadorId: amb.id,
         currency: 'CNY',
@@ -86,16 +91,13 @@ export function ledgerRoutes(api: ApiRegistry, deps: ApiDeps): void {
     summary: "The ambassador's journal entries, newest first",
     tags: ['ledger'],
     auth: 'ambassador',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().regex(/^\d{1,15}$/, 'nextCursor of the previous page').optional(),
-    }),
-    responses: { 200: { description: 'one page', schema: z.object({ entries: z.array(Entry), nextCursor: z.string().nullable() }) } },
+    query: PageQuery(200, 50),
+    responses: { 200: { description: 'one page', schema: z.object({ items: z.array(Entry), nextCursor: z.string().nullable() }) } },
     handler: async ({ query }, _req, res) => {
       const amb = res.locals.ambassador as AuthedAmbassador;
       const lines = await ambassadorLedger(sql, amb.id, {
         limit: query.limit + 1,
-        beforeEntryId: query.cursor ? Number(query.cursor) : undefined,
+        beforeEntryId: query.cursor ? decodeCursor(query.cursor, isEntryCursor)[0] : undefined,
       });
       const page = lines.slice(0, query.limit);
       const entries: z.infer<typeof Entry>[] = page.map((l) => ({
@@ -109,7 +111,7 @@ export function ledgerRoutes(api: ApiRegistry, deps: ApiDeps): void {
         explanation: l.explanation,
       }));
       const last = page[page.length - 1];
-      return { status: 200, body: { entries, nextCursor: lines.length > query.limit && last ? String(last.entryId) : null } };
+      return { status: 200, body: { items: entries, nextCursor: lines.length > query.limit && last ? encodeCursor([last.entryId]) : null } };
     },
   });
 }

@@ -3,26 +3,19 @@
  * view of one order (ops token), and an ambassador's own attributed orders.
  */
 import { z } from 'zod';
-import type { ApiDeps } from '../app';
+import type { Deps } from '../../services/deps';
+import { temporalOptions } from '../../services/deps';
+import { InvalidationSchema, OrderPlacedSchema, RefundSchema } from '../../contracts/orders';
+import { OrderConflictError, OrderNotFoundError, invalidateOrder, placeOrder, refundOrder } from '../../contracts/orders/client';
+import { ambassadorOrders, opsOrderView } from '../../services/orders/views';
+import type { AuthedAmbassador } from '../auth';
+import { HttpError, conflict, notFound } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { conflict, notFound, HttpError } from '../errors';
-import { ID_PATTERN, type AuthedAmbassador } from '../auth';
-import {
-  InvalidationSchema,
-  OrderConflictError,
-  OrderNotFoundError,
-  OrderPlacedSchema,
-  RefundSchema,
-  invalidateOrder,
-  placeOrder,
-  refundOrder,
-} from '../../orders/contract';
-import { yunqiToCny } from '../../domain/money';
+import { IdSchema, Money, PageQuery, decodeCursor, encodeCursor } from '../schemas';
 
-const OrderIdParams = z.object({ orderId: z.string().regex(ID_PATTERN, 'not a valid order id') });
+const OrderIdParams = z.object({ orderId: IdSchema });
+const isOrderCursor = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';
 const Accepted = z.object({ orderId: z.string(), workflowId: z.string(), duplicate: z.boolean() });
-const Money = z.object({ yunqi: z.number().int(), cny: z.string() });
-const money = (yunqi: number) => ({ yunqi, cny: yunqiToCny(yunqi) });
 
 const TimelineEntry = z.object({ at: z.string(), kind: z.string(), summary: z.string(), detail: z.unknown() });
 const OrderView = z.object({
@@ -43,48 +36,8 @@ const OrderView = z.object({
   explanation: z.unknown(),
 });
 
-interface OrderDbRow {
-  order_id: string;
-  customer_id: string;
-  state: string;
-  reason_code: string | null;
-  placed_at: Date;
-  ambassador_id: string | null;
-  association_id: string | null;
-  rule_set_version: string | null;
-  paid_yunqi: number;
-  refunded_yunqi: number;
-  granted_yunqi: number;
-  credited_yunqi: number;
-  review_ends_at: Date | null;
-  installments: { n: number; yunqi: number; dueAtMs: number; credited: boolean }[];
-  explanation: unknown;
-  workflow_id: string;
-  run_id: string | null;
-}
-
-function orderView(r: OrderDbRow) {
-  return {
-    orderId: r.order_id,
-    customerId: r.customer_id,
-    state: r.state,
-    reasonCode: r.reason_code,
-    placedAt: r.placed_at.toISOString(),
-    ambassadorId: r.ambassador_id,
-    associationId: r.association_id,
-    ruleSetVersion: r.rule_set_version,
-    paid: money(r.paid_yunqi),
-    refunded: money(r.refunded_yunqi),
-    reward: money(r.granted_yunqi),
-    credited: money(r.credited_yunqi),
-    reviewEndsAt: r.review_ends_at?.toISOString() ?? null,
-    installments: r.installments.map((i) => ({ n: i.n, amount: money(i.yunqi), dueAt: new Date(i.dueAtMs).toISOString(), credited: i.credited })),
-    explanation: r.explanation ?? null,
-  };
-}
-
-export function ordersRoutes(api: ApiRegistry, deps: ApiDeps): void {
-  const opts = () => ({ taskQueue: deps.config.TEMPORAL_TASK_QUEUE, searchAttributes: deps.config.TEMPORAL_SEARCH_ATTRIBUTES });
+export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
+  const opts = () => temporalOptions(deps.config);
 
   api.add({
     method: 'post',
@@ -163,73 +116,25 @@ export function ordersRoutes(api: ApiRegistry, deps: ApiDeps): void {
       },
     },
     handler: async ({ params }) => {
-      // One snapshot for the three reads: a settlement step writes the order row, its events and
-      // its ledger entries in one transaction; separate statements could mix two steps.
-      const { row, events, entries } = await deps.sql.begin('isolation level repeatable read read only', async (tx) => {
-        const [row] = await tx<OrderDbRow[]>`SELECT * FROM orders WHERE order_id = ${params.orderId}`;
-        const events = await tx<{ at: Date; kind: string; summary: string; detail: unknown }[]>`
-          SELECT at, kind, summary, detail FROM order_events WHERE order_id = ${params.orderId} ORDER BY at, id`;
-        const entries = await tx<{ id: number; kind: string; installment: number | null; occurred_at: Date; account: string; amount_yunqi: number }[]>`
-          SELECT e.id, e.kind, e.installment, e.occurred_at,
-                 coalesce(a.ambassador_id || ':', 'system:') || a.kind AS account, p.amount_yunqi
-            FROM journal_entries e JOIN postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
-           WHERE e.order_id = ${params.orderId} ORDER BY e.id, p.position`;
-        return { row, events, entries };
-      });
-      if (!row) throw notFound(`order ${params.orderId}`);
-      const ledger: { entryId: number; kind: string; installment: number | null; at: string; postings: { account: string; amount: ReturnType<typeof money> }[] }[] = [];
-      for (const e of entries) {
-        let last = ledger[ledger.length - 1];
-        if (!last || last.entryId !== e.id) {
-          last = { entryId: e.id, kind: e.kind, installment: e.installment, at: e.occurred_at.toISOString(), postings: [] };
-          ledger.push(last);
-        }
-        last.postings.push({ account: e.account, amount: money(e.amount_yunqi) });
-      }
-      return {
-        status: 200,
-        body: {
-          ...orderView(row),
-          workflow: { workflowId: row.workflow_id, runId: row.run_id, namespace: deps.config.TEMPORAL_NAMESPACE },
-          timeline: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, summary: e.summary, detail: e.detail })),
-          ledger,
-        },
-      };
+      const view = await opsOrderView(deps, params.orderId);
+      if (!view) throw notFound(`order ${params.orderId}`);
+      return { status: 200, body: view };
     },
   });
 
-  const ListQuery = z.object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional().describe('from the previous page'),
-  });
   api.add({
     method: 'get',
     path: '/v1/ambassadors/me/orders',
     summary: "The ambassador's attributed orders and their settlement state, newest first.",
     tags: ['ambassadors'],
     auth: 'ambassador',
-    query: ListQuery,
-    responses: { 200: { description: 'a page', schema: z.object({ orders: z.array(OrderView), nextCursor: z.string().nullable() }) } },
+    query: PageQuery(),
+    responses: { 200: { description: 'a page', schema: z.object({ items: z.array(OrderView), nextCursor: z.string().nullable() }) } },
     handler: async ({ query }, _req, res) => {
       const me = res.locals.ambassador as AuthedAmbassador;
-      let after: { at: string; id: string } | null = null;
-      if (query.cursor) {
-        try {
-          const [at, id] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [string, string];
-          if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw new Error('bad');
-          after = { at, id };
-        } catch {
-          throw new HttpError(400, 'validation_failed', 'cursor is not one this API gave out', [{ path: 'query.cursor', message: 'invalid cursor' }]);
-        }
-      }
-      const rows = await deps.sql<OrderDbRow[]>`
-        SELECT * FROM orders WHERE ambassador_id = ${me.id}
-          ${after ? deps.sql`AND (placed_at, order_id) < (${after.at}, ${after.id})` : deps.sql``}
-         ORDER BY placed_at DESC, order_id DESC LIMIT ${query.limit + 1}`;
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.placed_at.toISOString(), last.order_id])).toString('base64url') : null;
-      return { status: 200, body: { orders: page.map(orderView), nextCursor } };
+      const after = query.cursor ? decodeCursor(query.cursor, isOrderCursor) : null;
+      const page = await ambassadorOrders(deps, me.id, { limit: query.limit, after: after && { at: after[0], id: after[1] } });
+      return { status: 200, body: { items: page.items, nextCursor: page.next ? encodeCursor([page.next.at, page.next.id]) : null } };
     },
   });
 }

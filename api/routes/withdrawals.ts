@@ -7,28 +7,19 @@
  * Every query is scoped by the ambassador of the token; nothing takes an ambassador id as input.
  */
 import { rateLimit } from 'express-rate-limit';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
-import { cnyToYunqi, yunqiToCny } from '../../domain/money';
-import { IdempotencyKeyReusedError, idempotentAnswer, requestHash } from '../../ledger/idempotency';
-import {
-  getWithdrawal,
-  listWithdrawals,
-  reserveWithdrawalLocked,
-  withAmbassadorLock,
-  type WithdrawalRow,
-} from '../../ledger/withdrawals';
-import type { withdrawalWorkflow } from '../../workflows/withdrawal';
-import type { ApiDeps } from '../app';
+import { CnyAmountSchema, cnyToYunqi, yunqiToCny } from '../../domain/money';
+import { IdempotencyKeyReusedError } from '../../db/repositories/idempotency';
+import { getWithdrawal, listWithdrawals, type WithdrawalRow } from '../../db/repositories/withdrawals';
+import type { Deps } from '../../services/deps';
+import { requestWithdrawalOnce } from '../../services/withdrawal-requests';
 import type { AuthedAmbassador } from '../auth';
-import { HttpError, badRequest, errorBody, notFound, unprocessable } from '../errors';
+import { HttpError, errorBody, notFound, unprocessable } from '../errors';
 import type { ApiRegistry } from '../registry';
+import { PageQuery, decodeCursor, encodeCursor } from '../schemas';
 import { ledgerRoutes } from './ledger';
 
-export const CnyAmount = z
-  .string()
-  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'a CNY amount as a decimal string with at most 2 decimals, e.g. "3000.00"')
-  .describe('CNY, decimal string');
+const CnyAmount = CnyAmountSchema.describe('CNY, decimal string');
 
 export const WithdrawalView = z.object({
   id: z.string(),
@@ -96,7 +87,7 @@ export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView>
 }
 
 const WithdrawalBody = z.strictObject({
-  amount: CnyAmount.refine((s) => /[1-9]/.test(s), 'the amount must be more than 0'),
+  amount: CnyAmountSchema.refine((s) => /[1-9]/.test(s), 'the amount must be more than 0'),
 });
 
 const IdempotencyHeaders = z.object({
@@ -108,29 +99,11 @@ const IdempotencyHeaders = z.object({
 
 const WithdrawalId = z.object({ withdrawalId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a withdrawal id') });
 
-const Page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
-});
-
-const SCOPE = 'POST /v1/ambassadors/me/withdrawals';
-
 const me = (res: { locals: Record<string, unknown> }) => res.locals.ambassador as AuthedAmbassador;
+const isWithdrawalCursor = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';
 
-function encodeCursor(w: WithdrawalRow): string {
-  return Buffer.from(`${w.requested_at.toISOString()}|${w.id}`).toString('base64url');
-}
-
-function decodeCursor(c: string): { requestedAt: Date; id: string } {
-  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
-  const d = new Date(at ?? '');
-  if (!id || Number.isNaN(d.getTime())) throw badRequest('validation_failed', 'request validation failed', [{ path: 'query.cursor', message: 'not a cursor of this list' }]);
-  return { requestedAt: d, id };
-}
-
-export function withdrawalsRoutes(api: ApiRegistry, deps: ApiDeps): void {
-  const { sql, client, config, logger, ruleBook } = deps;
-  const now = deps.now ?? Date.now;
+export function withdrawalsRoutes(api: ApiRegistry, deps: Deps): void {
+  const { sql, config } = deps;
 
   // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication).
   const moneyLimit = rateLimit({
@@ -142,22 +115,6 @@ export function withdrawalsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     handler: (_req, _res, next) =>
       next(new HttpError(429, 'rate_limited', `at most ${config.RATE_LIMIT_PER_MINUTE} money-moving requests per minute; try again later`)),
   });
-
-  /** Starts the withdrawal's workflow unless it exists; a failure leaves it `reserved` and a
-   * replay of the request (same Idempotency-Key) starts it. */
-  async function ensureWorkflow(withdrawalId: string): Promise<void> {
-    try {
-      await client.workflow.start<typeof withdrawalWorkflow>('withdrawalWorkflow', {
-        workflowId: `withdrawal:${withdrawalId}`,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [{ withdrawalId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      logger.error({ err, withdrawalId }, 'withdrawal workflow could not be started; a replay of the request will retry');
-    }
-  }
 
   api.add({
     method: 'post',
@@ -178,37 +135,23 @@ export function withdrawalsRoutes(api: ApiRegistry, deps: ApiDeps): void {
       429: { description: 'rate limited' },
     },
     handler: async ({ body, headers }, _req, res) => {
-      const amb = me(res);
-      const amountYunqi = cnyToYunqi(body.amount);
-      const key = headers['idempotency-key'] as string;
-      const nowMs = now();
       let answer;
       try {
-        answer = await withAmbassadorLock(sql, amb.id, (tx, available) =>
-          idempotentAnswer(tx, { ambassadorId: amb.id, scope: SCOPE, key, requestHash: requestHash({ amountYunqi }) }, async () => {
-            const out = await reserveWithdrawalLocked(tx, available, { ambassador: amb, amountYunqi, nowMs, ruleBook });
-            if (!out.ok) {
-              const { code, rule, reason, details } = out.refusal;
-              return { status: 422, body: errorBody(code, reason, { rule, ...details }) };
-            }
-            return { status: 201, body: withdrawalView(out.withdrawal) };
-          }),
-        );
+        answer = await requestWithdrawalOnce(deps, { ambassador: me(res), amountYunqi: cnyToYunqi(body.amount), idempotencyKey: headers['idempotency-key'] as string }, (out) => {
+          if (out.ok) return { status: 201, body: withdrawalView(out.withdrawal) };
+          const { code, rule, reason, details } = out.refusal;
+          return { status: 422, body: errorBody(code, reason, { rule, ...details }) };
+        });
       } catch (err) {
         if (err instanceof IdempotencyKeyReusedError) throw unprocessable('idempotency_key_reused', err.message);
         throw err;
-      }
-      if (answer.status === 201) {
-        const id = (answer.body as { id: string }).id;
-        // A replay starts the workflow only if it may never have started.
-        if (!answer.replayed || (await getWithdrawal(sql, id, amb.id))?.status === 'reserved') await ensureWorkflow(id);
       }
       return {
         status: answer.status,
         body: answer.body,
         headers: {
           'Idempotent-Replayed': String(answer.replayed),
-          ...(answer.status === 201 ? { Location: `/v1/ambassadors/me/withdrawals/${(answer.body as { id: string }).id}` } : {}),
+          ...(answer.withdrawalId ? { Location: `/v1/ambassadors/me/withdrawals/${answer.withdrawalId}` } : {}),
         },
       };
     },
@@ -220,18 +163,16 @@ export function withdrawalsRoutes(api: ApiRegistry, deps: ApiDeps): void {
     summary: "The ambassador's withdrawals, newest first",
     tags: ['withdrawals'],
     auth: 'ambassador',
-    query: Page,
+    query: PageQuery(),
     responses: {
-      200: { description: 'one page', schema: z.object({ withdrawals: z.array(WithdrawalView), nextCursor: z.string().nullable() }) },
+      200: { description: 'one page', schema: z.object({ items: z.array(WithdrawalView), nextCursor: z.string().nullable() }) },
     },
     handler: async ({ query }, _req, res) => {
-      const rows = await listWithdrawals(sql, me(res).id, {
-        limit: query.limit + 1,
-        before: query.cursor ? decodeCursor(query.cursor) : undefined,
-      });
+      const before = query.cursor ? decodeCursor(query.cursor, isWithdrawalCursor) : null;
+      const rows = await listWithdrawals(sql, me(res).id, { limit: query.limit + 1, before: before ? { requestedAt: new Date(before[0]), id: before[1] } : undefined });
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
-      return { status: 200, body: { withdrawals: page.map(withdrawalView), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null } };
+      return { status: 200, body: { items: page.map(withdrawalView), nextCursor: rows.length > query.limit && last ? encodeCursor([last.requested_at.toISOString(), last.id]) : null } };
     },
   });
 

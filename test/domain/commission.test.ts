@@ -81,8 +81,8 @@ describe('rates', () => {
         expect([r.rate, r.rewardYunqi, r.explanation.rateSource]).toEqual(['0.15', 15_000, 'strategicRate']);
       }
     }
-    expect(codeOf(() => computeCommission(input(EARLIEST, '1000', { productCategory: 'strategic' })))).toBe('STRATEGIC_NOT_IN_RULESET');
-    expect(codeOf(() => computeCommission(input(JUNE, '1000', { productCategory: 'none' })))).toBe('NON_REBATE_PRODUCT');
+    expect(codeOf(() => computeCommission(input(EARLIEST, '1000', { productCategory: 'strategic' })))).toBe('strategic_not_in_ruleset');
+    expect(codeOf(() => computeCommission(input(JUNE, '1000', { productCategory: 'none' })))).toBe('non_rebate_product');
   });
 
   test('rounding is ROUND_DOWN to the fen: 0.03 × 25% = 0.0075 → 0.00; 0.07 × 35% = 0.0245 → 0.02; 99.99 × 45% = 44.9955 → 44.99', () => {
@@ -93,10 +93,10 @@ describe('rates', () => {
   });
 
   test('invalid inputs are refused', () => {
-    expect(codeOf(() => computeCommission(input(JUNE, '1', { paidYunqi: -1 })))).toBe('INVALID_INTEGER');
-    expect(codeOf(() => computeCommission(input(JUNE, '1', { paidYunqi: 1.5 })))).toBe('INVALID_INTEGER');
-    expect(codeOf(() => computeCommission(input(JUNE, '1', { usage: { paidUsedYunqi: -5, rewardUsedYunqi: 0 } })))).toBe('INVALID_INTEGER');
-    expect(codeOf(() => computeCommission(input(JUNE, '1', { level: 'L9' as Level })))).toBe('UNKNOWN_LEVEL');
+    expect(codeOf(() => computeCommission(input(JUNE, '1', { paidYunqi: -1 })))).toBe('invalid_integer');
+    expect(codeOf(() => computeCommission(input(JUNE, '1', { paidYunqi: 1.5 })))).toBe('invalid_integer');
+    expect(codeOf(() => computeCommission(input(JUNE, '1', { usage: { paidUsedYunqi: -5, rewardUsedYunqi: 0 } })))).toBe('invalid_integer');
+    expect(codeOf(() => computeCommission(input(JUNE, '1', { level: 'L9' as Level })))).toBe('unknown_level');
   });
 });
 
@@ -186,7 +186,7 @@ describe('R-REV-2 partial refund recomputes on the amount kept', () => {
     expect(recomputeOnRefund(original, cny('25000'))).toMatchObject({ previousRewardYunqi: 300_000, rewardYunqi: 300_000, adjustmentYunqi: 0 });
     expect(recomputeOnRefund(original, cny('5000'))).toMatchObject({ rewardYunqi: 175_000, adjustmentYunqi: -125_000 });
     expect(recomputeOnRefund(original, 0)).toMatchObject({ rewardYunqi: 0, adjustmentYunqi: -300_000 });
-    expect(codeOf(() => recomputeOnRefund(original, cny('30000.01')))).toBe('REFUND_EXCEEDS_PAID');
+    expect(codeOf(() => recomputeOnRefund(original, cny('30000.01')))).toBe('refund_exceeds_paid');
   });
 });
 

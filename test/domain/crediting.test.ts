@@ -24,8 +24,8 @@ describe('crediting', () => {
       { n: 2, yunqi: 1237, dueAfterReviewDays: 60 },
     ]);
     expect(creditingPlan(JUNE, 1, 200_000).map((i) => i.yunqi)).toEqual([1, 0]);
-    expect(codeOf(() => creditingPlan(JUNE, 500, 499))).toBe('INVALID_CUSTOMER_TOTAL');
-    expect(codeOf(() => creditingPlan(JUNE, -1, 0))).toBe('INVALID_INTEGER');
+    expect(codeOf(() => creditingPlan(JUNE, 500, 499))).toBe('invalid_customer_total');
+    expect(codeOf(() => creditingPlan(JUNE, -1, 0))).toBe('invalid_integer');
   });
 
   test('R-PAY-2 the delays come from the rule set', () => {

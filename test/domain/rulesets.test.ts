@@ -26,7 +26,7 @@ describe('rule book', () => {
     expect(book.at(APR17 - 1).version).toBe('earliest');
     expect(book.at(APR17).version).toBe('2024-04-17');
     expect(book.at(0).version).toBe('earliest');
-    expect(codeOf(() => book.at(-1))).toBe('NO_RULE_SET');
+    expect(codeOf(() => book.at(-1))).toBe('no_rule_set');
   });
 
   test('R-ATTR-2 association window: 30 days before 2024-06-01, 60 days from then', () => {
@@ -85,7 +85,7 @@ describe('rule book', () => {
       expect(RuleSetSchema.parse(rs)).toEqual(rs);
     }
     expect(book.byVersion('2024-06-01')).toBe(JUNE);
-    expect(codeOf(() => book.byVersion('2099'))).toBe('UNKNOWN_RULE_SET_VERSION');
+    expect(codeOf(() => book.byVersion('2099'))).toBe('unknown_rule_set_version');
   });
 
   test('rule sets are frozen data: nobody can change a rate in place', () => {
@@ -114,10 +114,10 @@ describe('rule book', () => {
     const good = JSON.parse(JSON.stringify(DEFAULT_RULE_SETS)) as Record<string, unknown>[];
     const withFirst = (patch: Record<string, unknown>): unknown => [{ ...good[0], ...patch }, ...good.slice(1)];
 
-    expect(codeOf(() => new RuleBook([]))).toBe('EMPTY_RULE_TABLE');
-    expect(codeOf(() => new RuleBook({}))).toBe('INVALID_RULE_TABLE');
-    expect(codeOf(() => new RuleBook([...good, good[2]]))).toBe('DUPLICATE_RULE_SET_VERSION');
-    expect(codeOf(() => new RuleBook(withFirst({ version: 'x', effectiveFrom: '2024-05-31T16:00:00Z' })))).toBe('DUPLICATE_EFFECTIVE_FROM');
+    expect(codeOf(() => new RuleBook([]))).toBe('empty_rule_table');
+    expect(codeOf(() => new RuleBook({}))).toBe('invalid_rule_table');
+    expect(codeOf(() => new RuleBook([...good, good[2]]))).toBe('duplicate_rule_set_version');
+    expect(codeOf(() => new RuleBook(withFirst({ version: 'x', effectiveFrom: '2024-05-31T16:00:00Z' })))).toBe('duplicate_effective_from');
     for (const bad of [
       { strategicRate: '15%' },
       { strategicRate: 0.15 },
@@ -135,7 +135,7 @@ describe('rule book', () => {
       { tax: { ...(good[0]?.tax as object), brackets: [{ upToYunqi: 5, rate: '0.2', quickDeductionYunqi: 0 }, { upToYunqi: 3, rate: '0.3', quickDeductionYunqi: 0 }, { upToYunqi: null, rate: '0.4', quickDeductionYunqi: 0 }] } },
       { tax: { ...(good[0]?.tax as object), brackets: [{ upToYunqi: 5, rate: '0.2', quickDeductionYunqi: 0 }] } },
     ]) {
-      expect([JSON.stringify(bad), codeOf(() => new RuleBook(withFirst(bad)))]).toEqual([JSON.stringify(bad), 'INVALID_RULE_TABLE']);
+      expect([JSON.stringify(bad), codeOf(() => new RuleBook(withFirst(bad)))]).toEqual([JSON.stringify(bad), 'invalid_rule_table']);
     }
     const missing = { ...good[0] };
     delete missing.dormancyMonths;

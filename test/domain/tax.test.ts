@@ -69,7 +69,7 @@ describe('withholding tax', () => {
   test('R-WD-4 tax already withheld is subtracted, never below 0 and never above the withdrawal', () => {
     expect(withholdingTax({ monthGrossBeforeYunqi: 300_000, taxWithheldBeforeYunqi: 99_999_999, grossYunqi: 100 }, T).taxYunqi).toBe(0);
     expect(withholdingTax({ monthGrossBeforeYunqi: 10_000_000, taxWithheldBeforeYunqi: 0, grossYunqi: 100 }, T)).toMatchObject({ taxYunqi: 100, netYunqi: 0 });
-    expect(codeOf(() => withholdingTax({ monthGrossBeforeYunqi: 0, taxWithheldBeforeYunqi: 0, grossYunqi: -1 }, T))).toBe('INVALID_INTEGER');
+    expect(codeOf(() => withholdingTax({ monthGrossBeforeYunqi: 0, taxWithheldBeforeYunqi: 0, grossYunqi: -1 }, T))).toBe('invalid_integer');
   });
 
   test('R-WD-4 the table is data: a custom table changes the result', () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { temporal } from '@temporalio/proto';
 import { createTestApp, type TestContext } from './context';
-import { associationStateQuery, associationWorkflowId, type AssociationView } from '../../workflows/association';
+import { associationStateQuery, customerWorkflowId as associationWorkflowId, type AssociationView } from '../../contracts/associations';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;

@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config';
 import { devServerExecutable, testServerExecutable } from '../../config/binaries';
-import { AmbassadorIdKey, CustomerIdKey, OrderStateKey } from '../../lib/search-attributes';
+import { AmbassadorIdKey, CustomerIdKey, OrderStateKey } from '../../contracts/search-attributes';
 import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadRuleBook } from '../../config/rules';

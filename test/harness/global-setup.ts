@@ -42,7 +42,7 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as Record<string, unknown>).__settlementTestTemplate = { adminUrl, template };
 
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(PROJECT_ROOT, 'workflows', 'index.ts'),
+    workflowsPath: path.join(PROJECT_ROOT, 'test', 'fixtures', 'test-workflows.ts'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never,
   });
   const bundleDir = path.join(PROJECT_ROOT, '.cache');

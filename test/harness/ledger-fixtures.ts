@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Sql } from '../../db/client';
-import { hashToken, newToken } from '../../api/auth';
+import { hashToken, newToken } from '../../lib/tokens';
 import { ambassador, ledgerEntryProblems, ledgerInconsistencies, postEntry, system } from '../../ledger';
 
 let seq = 0;

@@ -2,10 +2,9 @@
 import request from 'supertest';
 import type { TestContext } from './context';
 import { joinAmbassador, opsAssociation, postClick, uniq, waitFor, type Harness, type JoinedAmbassador } from './association-fixtures';
-import { orderWorkflowId, type OrderPlaced } from '../../orders/contract';
+import { orderWorkflowId, type OrderPlaced, type OrderStatus } from '../../contracts/orders';
 import { ambassadorBalances } from '../../ledger';
 import { expectLedgerSound as expectLedgerSoundSql } from './ledger-fixtures';
-import type { OrderStatus } from '../../orders/types';
 
 export const DAY = 86_400_000;
 

@@ -6,13 +6,17 @@
  * the reservation (the release first asks the provider whether it paid after all).
  * Deterministic: activities do all I/O.
  */
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { WithdrawalActivities } from '../activities/withdrawals';
+import {
+  PAYOUT_NON_RETRYABLE,
+  withdrawalStageQuery,
+  type WithdrawalWorkflowInput,
+  type WithdrawalWorkflowResult,
+  type WithdrawalWorkflowStage,
+} from '../contracts/withdrawals';
 
-/** Types the payout activity throws that must not be retried (kept in step with activities/withdrawal.ts). */
-const NON_RETRYABLE = ['PayoutRejected', 'WithdrawalClosed'];
-
-const { payOutWithdrawal } = proxyActivities<Activities>({
+const { payOutWithdrawal } = proxyActivities<WithdrawalActivities>({
   startToCloseTimeout: '1 minute',
   retry: {
     initialInterval: '2 seconds',
@@ -20,30 +24,15 @@ const { payOutWithdrawal } = proxyActivities<Activities>({
     maximumInterval: '1 hour',
     // About a day and a half of trying; then the release asks the provider before giving up.
     maximumAttempts: 40,
-    nonRetryableErrorTypes: NON_RETRYABLE,
+    nonRetryableErrorTypes: PAYOUT_NON_RETRYABLE,
   },
 });
 
 // Ledger writes must eventually happen: retried without a limit.
-const { settleWithdrawal, releaseWithdrawal } = proxyActivities<Activities>({
+const { settleWithdrawal, releaseWithdrawal } = proxyActivities<WithdrawalActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
-
-export interface WithdrawalWorkflowInput {
-  withdrawalId: string;
-}
-
-export interface WithdrawalWorkflowResult {
-  withdrawalId: string;
-  status: 'paid' | 'failed';
-  providerRef: string | null;
-  failureReason: string | null;
-}
-
-export type WithdrawalWorkflowStage = 'paying' | 'settling' | 'releasing' | 'paid' | 'failed';
-
-export const withdrawalStageQuery = defineQuery<WithdrawalWorkflowStage>('withdrawalStage');
 
 export async function withdrawalWorkflow(input: WithdrawalWorkflowInput): Promise<WithdrawalWorkflowResult> {
   let stage: WithdrawalWorkflowStage = 'paying';

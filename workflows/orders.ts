@@ -10,39 +10,29 @@
  * settled two-installment order at a handful of billable actions and about 25 history events.
  * Waiting is `condition(inbox not empty, until next due)`: one timer per step.
  */
+import { allHandlersFinished, condition, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { OrderActivities } from '../activities/orders';
+import { FailureType } from '../contracts/errors';
 import {
-  allHandlersFinished,
-  condition,
-  defineQuery,
-  defineSignal,
-  proxyLocalActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { OrderActivities } from '../activities/order';
-import type { Invalidation, OrderPlaced, RefundRequest } from '../orders/contract';
-import type { OrderSnapshot, OrderStatus, TimelineEvent } from '../orders/types';
-import { TERMINAL_STATES } from '../orders/types';
+  TERMINAL_STATES,
+  invalidateSignal,
+  orderStatusQuery,
+  refundSignal,
+  type Invalidation,
+  type OrderSnapshot,
+  type OrderStatus,
+  type OrderWorkflowInput,
+  type RefundRequest,
+  type TimelineEvent,
+} from '../contracts/orders';
+import { AmbassadorIdKey, OrderStateKey } from '../contracts/search-attributes';
 import { cnyToYunqi } from '../domain/money';
-import { AmbassadorIdKey, OrderStateKey } from '../lib/search-attributes';
 
 const acts = proxyLocalActivities<OrderActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ORDER_CONFLICT', 'ORDER_NOT_RECORDED'] },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [FailureType.orderConflict, FailureType.orderNotRecorded] },
 });
-
-export const refundSignal = defineSignal<[RefundRequest]>('refund');
-export const invalidateSignal = defineSignal<[Invalidation]>('invalidate');
-export const orderStatusQuery = defineQuery<OrderStatus>('status');
-
-export interface OrderWorkflowInput {
-  order: OrderPlaced;
-  bodyHash: string;
-  /** Set CustomerId/AmbassadorId/OrderState search attributes (registered by `npm start`). */
-  searchAttributes?: boolean;
-}
 
 type InboxItem = { kind: 'refund'; refund: RefundRequest } | { kind: 'finding'; finding: Invalidation };
 

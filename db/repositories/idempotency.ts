@@ -3,11 +3,11 @@
  * scope, key) is stored with a hash of the normalized request, in the same transaction as the
  * work it describes. The same key and request replays that answer; the same key with another
  * request is refused (422 idempotency_key_reused). Run it while holding a lock that serializes
- * the ambassador's requests (ledger/withdrawals.ts withAmbassadorLock), so two concurrent
+ * the ambassador's requests (ledger/locks.ts withAmbassadorLock), so two concurrent
  * requests with one key cannot both do the work.
  */
-import { canonicalHash } from '../lib/canonical-hash';
-import type { Sql } from '../db/client';
+import { canonicalHash } from '../../lib/canonical-hash';
+import type { Sql } from '../client';
 
 export interface StoredAnswer {
   status: number;

@@ -1,14 +1,11 @@
 /**
- * Ambassadors (大使) in Postgres: joining (R-AMB-1), level history (R-AMB-3), usercodes
- * (R-AMB-4). The API token is returned once and stored only as its sha256 hash.
+ * Ambassadors (大使) in Postgres: the ambassador row, its level history (R-AMB-3) and its
+ * usercode (R-AMB-4). The API token is stored only as its sha256 hash.
  */
 import crypto from 'node:crypto';
-import type { Sql } from '../db/client';
-import type { Level } from '../domain/rulesets';
-import { hashToken, newToken } from '../api/auth';
-import { setIdentity, type IdentityInput } from './identity';
-
-export type AmbassadorKind = 'individual' | 'enterprise';
+import type { Sql } from '../client';
+import type { AmbassadorKind } from '../../domain/refusals';
+import type { Level } from '../../domain/rulesets';
 
 export interface AmbassadorRow {
   id: string;
@@ -31,8 +28,8 @@ export function generateUsercode(length = 8): string {
   return s;
 }
 
-export function promotionLink(baseUrl: string, usercode: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/r/${encodeURIComponent(usercode)}`;
+export function newAmbassadorId(): string {
+  return `amb-${crypto.randomBytes(8).toString('hex')}`;
 }
 
 export async function getAmbassador(sql: Sql, id: string): Promise<AmbassadorRow | undefined> {
@@ -50,51 +47,44 @@ export async function findAmbassadorByAccount(sql: Sql, accountId: string): Prom
   return row;
 }
 
-export interface JoinInput {
+export async function findAmbassadorByTokenHash(sql: Sql, tokenHash: string): Promise<{ id: string; kind: AmbassadorKind } | undefined> {
+  const [row] = await sql<{ id: string; kind: AmbassadorKind }[]>`SELECT id, kind FROM ambassadors WHERE token_hash = ${tokenHash}`;
+  return row;
+}
+
+export interface NewAmbassador {
+  id: string;
+  usercode: string;
   accountId: string;
   kind: AmbassadorKind;
   displayName: string;
+  tokenHash: string;
   joinedAtMs: number;
   ruleSetVersion: string;
   level: Level;
-  identity?: IdentityInput;
 }
 
-/** Inserts a verified ambassador with a fresh usercode and token, the first level row and the
- * identity hashes. Returns undefined when the account has already joined. */
-export async function createAmbassador(
-  sql: Sql,
-  secret: string,
-  input: JoinInput,
-): Promise<{ ambassador: AmbassadorRow; token: string } | undefined> {
-  const token = newToken('amb');
-  const id = `amb-${crypto.randomBytes(8).toString('hex')}`;
-  const joinedAt = new Date(input.joinedAtMs);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const ambassador = await sql.begin(async (tx) => {
-        const [row] = await tx<AmbassadorRow[]>`
-          INSERT INTO ambassadors (id, usercode, account_id, kind, display_name, real_name_verified, token_hash, joined_at, rule_set_version)
-          VALUES (${id}, ${generateUsercode()}, ${input.accountId}, ${input.kind}, ${input.displayName}, true,
-                  ${hashToken(token)}, ${joinedAt}, ${input.ruleSetVersion})
-          ON CONFLICT (account_id) DO NOTHING
-          RETURNING *`;
-        if (!row) return undefined;
-        await tx`INSERT INTO ambassador_levels (ambassador_id, effective_at, level, set_by, reason)
-                 VALUES (${id}, ${joinedAt}, ${input.level}, 'join', 'level at joining')`;
-        return row;
-      });
-      if (!ambassador) return undefined;
-      await setIdentity(sql, secret, { kind: 'ambassador', id, accountId: input.accountId }, input.identity ?? {}, input.joinedAtMs);
-      return { ambassador, token };
-    } catch (err) {
-      // A usercode collision (unique violation on usercode) retries with a new code.
-      const e = err as { code?: string; constraint_name?: string };
-      if (e.code === '23505' && e.constraint_name === 'ambassadors_usercode_key' && attempt < 5) continue;
-      throw err;
-    }
-  }
+/** Inserts a verified ambassador and its first level row; undefined when the account has already
+ * joined. A usercode collision raises the unique violation on ambassadors_usercode_key. */
+export async function insertAmbassador(sql: Sql, a: NewAmbassador): Promise<AmbassadorRow | undefined> {
+  const joinedAt = new Date(a.joinedAtMs);
+  return sql.begin(async (tx) => {
+    const [row] = await tx<AmbassadorRow[]>`
+      INSERT INTO ambassadors (id, usercode, account_id, kind, display_name, real_name_verified, token_hash, joined_at, rule_set_version)
+      VALUES (${a.id}, ${a.usercode}, ${a.accountId}, ${a.kind}, ${a.displayName}, true, ${a.tokenHash}, ${joinedAt}, ${a.ruleSetVersion})
+      ON CONFLICT (account_id) DO NOTHING
+      RETURNING *`;
+    if (!row) return undefined;
+    await tx`INSERT INTO ambassador_levels (ambassador_id, effective_at, level, set_by, reason)
+             VALUES (${a.id}, ${joinedAt}, ${a.level}, 'join', 'level at joining')`;
+    return row;
+  }) as Promise<AmbassadorRow | undefined>;
 }
+
+export const isUsercodeCollision = (err: unknown): boolean => {
+  const e = err as { code?: string; constraint_name?: string };
+  return e.code === '23505' && e.constraint_name === 'ambassadors_usercode_key';
+};
 
 export interface LevelEntry {
   level: Level;
@@ -124,7 +114,7 @@ export async function levelAt(sql: Sql, ambassadorId: string, atMs: number): Pro
 
 /** Records a level change at `effectiveAtMs` (kept as history). Repeating the same change is a
  * no-op; a different level at the same instant is a conflict. */
-export async function setLevel(
+export async function insertLevel(
   sql: Sql,
   input: { ambassadorId: string; level: Level; effectiveAtMs: number; setBy: string; reason?: string | null },
 ): Promise<'created' | 'unchanged' | 'conflict'> {
@@ -140,7 +130,7 @@ export async function setLevel(
 }
 
 /** The identity system withdraws or restores real-name verification. */
-export async function setRealNameVerified(sql: Sql, ambassadorId: string, verified: boolean): Promise<boolean> {
+export async function updateRealNameVerified(sql: Sql, ambassadorId: string, verified: boolean): Promise<boolean> {
   const rows = await sql`UPDATE ambassadors SET real_name_verified = ${verified} WHERE id = ${ambassadorId} RETURNING id`;
   return rows.length > 0;
 }

@@ -7,75 +7,12 @@
  * activity. The interval history answers "who was associated at instant T" (R-ATTR-5) through
  * the `associationAt` query. Deterministic: no I/O here, the API resolves everything first.
  */
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Level } from '../domain/rulesets';
-import type { createAssociationActivities } from '../activities/association';
-import {
-  applyPending,
-  currentInterval,
-  initialState,
-  intervalAt,
-  type AssociationInterval,
-  type AssociationState,
-  type Click,
-  type TimelineEvent,
-} from './association-logic';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { AssociationActivities } from '../activities/associations';
+import { associationAtQuery, associationStateQuery, clickSignal, type CustomerAssociationInput } from '../contracts/associations';
+import { applyPending, currentInterval, initialState, intervalAt } from '../domain/associations';
 
-export type { AssociationInterval, AssociationState, Click, RefusalCode, TimelineEvent } from './association-logic';
-
-/** R-ATTR-5 answer for an order placed at an instant (the contract the order code builds on). */
-export type Attribution =
-  | {
-      associated: true;
-      ambassadorId: string;
-      associationId: string;
-      associationStartedAt: number;
-      associationEndsAt: number;
-      level: Level;
-      ambassadorKind: 'individual' | 'enterprise';
-      workflowId: string;
-    }
-  | { associated: false; reasonCode: 'NO_ASSOCIATION' | 'NOT_ASSOCIATED_AT_PLACEMENT'; reason: string };
-
-export const associationWorkflowId = (customerId: string): string => `customer:${customerId}`;
-
-export const clickSignal = defineSignal<[Click]>('click');
-
-/** The interval containing the instant (null if none) and how many intervals exist. */
-export interface AssociationAtResult {
-  interval: AssociationInterval | null;
-  intervalCount: number;
-}
-export const associationAtQuery = defineQuery<AssociationAtResult, [number]>('associationAt');
-
-export interface AssociationView {
-  customerId: string;
-  current: AssociationInterval | null;
-  intervals: AssociationInterval[];
-  /** The most recent events (the whole timeline is in Postgres). */
-  timeline: TimelineEvent[];
-  pendingClicks: number;
-}
-export const associationStateQuery = defineQuery<AssociationView>('associationState');
-
-export interface CustomerAssociationInput {
-  customerId: string;
-  /** State carried across continue-as-new. */
-  state?: AssociationState;
-  /** Also continue as new once the history is this long (tests use a small number). */
-  continueAsNewAfterEvents?: number;
-}
-
-const { projectAssociation } = proxyActivities<ReturnType<typeof createAssociationActivities>>({
+const { projectAssociation } = proxyActivities<AssociationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

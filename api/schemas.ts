@@ -1,0 +1,53 @@
+/** Schemas and helpers shared by the routes: IDs, instants, levels, identity, money, pages. */
+import { z } from 'zod';
+import { BUSINESS_ID_PATTERN } from '../contracts/ids';
+import { LEVELS } from '../domain/rulesets';
+import { NON_ASSOCIABLE_REASONS, type NonAssociableReason } from '../domain/refusals';
+import { yunqiToCny } from '../domain/money';
+import { USERCODE_PATTERN } from '../db/repositories/ambassadors';
+import { badRequest } from './errors';
+
+export const IdSchema = z.string().regex(BUSINESS_ID_PATTERN, 'an id is 1-128 characters: letters, digits, ".", "_", ":", "-", starting with a letter or digit');
+export const UsercodeSchema = z.string().regex(USERCODE_PATTERN, 'a usercode is 4-32 letters or digits');
+export const InstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset, e.g. 2024-06-01T10:30:00+08:00' });
+export const LevelSchema = z.enum(LEVELS);
+export const NonAssociableReasonSchema = z.enum(Object.keys(NON_ASSOCIABLE_REASONS) as [NonAssociableReason, ...NonAssociableReason[]]);
+
+const identityValue = z.string().trim().min(1).max(200);
+/** Identity attributes in plaintext: hashed (HMAC) before they are stored, never kept as given. */
+export const IdentitySchema = z.strictObject({
+  idDocument: identityValue.nullable().optional(),
+  phone: identityValue.nullable().optional(),
+  email: z.string().trim().email().max(200).nullable().optional(),
+  linkedAccounts: z.array(IdSchema).max(100).optional(),
+});
+
+/** Money in answers: integer yunqi and the CNY decimal string. */
+export const Money = z.object({ yunqi: z.number().int(), cny: z.string() });
+export const money = (yunqi: number) => ({ yunqi, cny: yunqiToCny(yunqi) });
+
+export const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
+export const isoDate = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+export const msOf = (s: string | undefined): number | undefined => (s === undefined ? undefined : Date.parse(s));
+
+/** The query of a list endpoint: a page size and the opaque cursor of the previous page. */
+export const PageQuery = (max = 100, dflt = 20) =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(max).default(dflt),
+    cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+  });
+
+/** Opaque page cursors: base64url of a JSON array of the last item's sort key. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<T extends unknown[]>(cursor: string, valid: (v: unknown[]) => v is T): T {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && valid(v)) return v;
+  } catch {
+    // fall through
+  }
+  throw badRequest('validation_failed', 'request validation failed', [{ path: 'query.cursor', message: 'not a cursor returned by this endpoint' }]);
+}

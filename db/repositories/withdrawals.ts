@@ -1,0 +1,131 @@
+/**
+ * Withdrawals in Postgres: the request row and its payout status, and the month aggregate
+ * (withdrawal_months) that the month's withholding tax is computed from (R-WD-4). Money moves only
+ * through ledger entries (services/withdrawals.ts); these rows describe the requests.
+ */
+import crypto from 'node:crypto';
+import type { Sql } from '../client';
+import type { Withholding } from '../../domain/tax';
+import { LedgerError } from '../../ledger';
+
+export type WithdrawalStatus = 'reserved' | 'processing' | 'paid' | 'failed';
+
+export interface TaxExplanation {
+  rule: 'R-WD-4';
+  table: string;
+  month: string;
+  monthGrossBeforeYunqi: number;
+  taxWithheldBeforeYunqi: number;
+  monthGrossYunqi: number;
+  monthTaxYunqi: number;
+  taxableYunqi: number;
+  bracket: Withholding['bracket'];
+}
+
+export interface WithdrawalRow {
+  id: string;
+  ambassador_id: string;
+  gross_yunqi: number;
+  tax_yunqi: number;
+  net_yunqi: number;
+  tax_month: string;
+  status: WithdrawalStatus;
+  rule_set_version: string;
+  tax_explanation: TaxExplanation;
+  workflow_id: string;
+  provider_ref: string | null;
+  payout_attempts: number;
+  last_payout_error: string | null;
+  failure_reason: string | null;
+  requested_at: Date;
+  paid_at: Date | null;
+  failed_at: Date | null;
+  updated_at: Date;
+}
+
+export const newWithdrawalId = () => `wd_${crypto.randomUUID().replace(/-/g, '')}`;
+
+/** The month's aggregate row, created if missing, locked for the rest of the transaction. */
+export async function lockMonth(tx: Sql, ambassadorId: string, month: string): Promise<{ grossYunqi: number; taxYunqi: number }> {
+  await tx`INSERT INTO withdrawal_months (ambassador_id, month) VALUES (${ambassadorId}, ${month}) ON CONFLICT DO NOTHING`;
+  const [m] = await tx<{ gross_yunqi: number; tax_yunqi: number }[]>`
+    SELECT gross_yunqi, tax_yunqi FROM withdrawal_months WHERE ambassador_id = ${ambassadorId} AND month = ${month} FOR UPDATE`;
+  return { grossYunqi: m!.gross_yunqi, taxYunqi: m!.tax_yunqi };
+}
+
+/** Adds (or, negative, removes) a withdrawal's gross and tax to its month's aggregate. */
+export async function addToMonth(tx: Sql, ambassadorId: string, month: string, delta: { grossYunqi: number; taxYunqi: number }): Promise<void> {
+  await tx`UPDATE withdrawal_months SET gross_yunqi = gross_yunqi + ${delta.grossYunqi}, tax_yunqi = tax_yunqi + ${delta.taxYunqi}
+            WHERE ambassador_id = ${ambassadorId} AND month = ${month}`;
+}
+
+export async function monthFigures(sql: Sql, ambassadorId: string, month: string): Promise<{ grossYunqi: number; taxYunqi: number }> {
+  const [m] = await sql<{ gross_yunqi: number; tax_yunqi: number }[]>`
+    SELECT gross_yunqi, tax_yunqi FROM withdrawal_months WHERE ambassador_id = ${ambassadorId} AND month = ${month}`;
+  return { grossYunqi: m?.gross_yunqi ?? 0, taxYunqi: m?.tax_yunqi ?? 0 };
+}
+
+export async function insertWithdrawal(
+  tx: Sql,
+  w: { id: string; ambassadorId: string; grossYunqi: number; taxYunqi: number; netYunqi: number; month: string; ruleSetVersion: string; explanation: TaxExplanation; workflowId: string; requestedAtMs: number },
+): Promise<WithdrawalRow> {
+  const [row] = await tx<WithdrawalRow[]>`
+    INSERT INTO withdrawals (id, ambassador_id, gross_yunqi, tax_yunqi, net_yunqi, tax_month, status, rule_set_version,
+                             tax_explanation, workflow_id, requested_at)
+    VALUES (${w.id}, ${w.ambassadorId}, ${w.grossYunqi}, ${w.taxYunqi}, ${w.netYunqi}, ${w.month}, 'reserved', ${w.ruleSetVersion},
+            ${tx.json(w.explanation as never)}, ${w.workflowId}, ${new Date(w.requestedAtMs)})
+    RETURNING *`;
+  return row!;
+}
+
+export async function getWithdrawal(sql: Sql, withdrawalId: string, ambassadorId?: string): Promise<WithdrawalRow | undefined> {
+  const [row] = ambassadorId
+    ? await sql<WithdrawalRow[]>`SELECT * FROM withdrawals WHERE id = ${withdrawalId} AND ambassador_id = ${ambassadorId}`
+    : await sql<WithdrawalRow[]>`SELECT * FROM withdrawals WHERE id = ${withdrawalId}`;
+  return row;
+}
+
+export async function lockWithdrawal(tx: Sql, withdrawalId: string): Promise<WithdrawalRow> {
+  const [w] = await tx<WithdrawalRow[]>`SELECT * FROM withdrawals WHERE id = ${withdrawalId} FOR UPDATE`;
+  if (!w) throw new LedgerError('unknown_withdrawal', `withdrawal ${withdrawalId} not found`);
+  return w;
+}
+
+/** A payout attempt is starting: status processing, attempts counted. */
+export async function markPayoutAttempt(sql: Sql, withdrawalId: string): Promise<WithdrawalRow> {
+  const [row] = await sql<WithdrawalRow[]>`
+    UPDATE withdrawals SET status = CASE WHEN status = 'reserved' THEN 'processing' ELSE status END,
+                           payout_attempts = payout_attempts + 1, updated_at = now()
+     WHERE id = ${withdrawalId} RETURNING *`;
+  if (!row) throw new LedgerError('unknown_withdrawal', `withdrawal ${withdrawalId} not found`);
+  return row;
+}
+
+export async function recordPayoutError(sql: Sql, withdrawalId: string, message: string): Promise<void> {
+  await sql`UPDATE withdrawals SET last_payout_error = ${message.slice(0, 500)}, updated_at = now() WHERE id = ${withdrawalId}`;
+}
+
+export async function markPaid(tx: Sql, withdrawalId: string, providerRef: string, atMs: number): Promise<WithdrawalRow> {
+  const [row] = await tx<WithdrawalRow[]>`
+    UPDATE withdrawals SET status = 'paid', provider_ref = ${providerRef}, paid_at = ${new Date(atMs)}, last_payout_error = NULL, updated_at = now()
+     WHERE id = ${withdrawalId} RETURNING *`;
+  return row!;
+}
+
+export async function markFailed(tx: Sql, withdrawalId: string, reason: string, atMs: number): Promise<WithdrawalRow> {
+  const [row] = await tx<WithdrawalRow[]>`
+    UPDATE withdrawals SET status = 'failed', failure_reason = ${reason.slice(0, 500)}, failed_at = ${new Date(atMs)}, updated_at = now()
+     WHERE id = ${withdrawalId} RETURNING *`;
+  return row!;
+}
+
+export async function listWithdrawals(sql: Sql, ambassadorId: string, page: { limit: number; before?: { requestedAt: Date; id: string } }): Promise<WithdrawalRow[]> {
+  return page.before
+    ? sql<WithdrawalRow[]>`
+        SELECT * FROM withdrawals WHERE ambassador_id = ${ambassadorId}
+           AND (requested_at, id) < (${page.before.requestedAt}, ${page.before.id})
+         ORDER BY requested_at DESC, id DESC LIMIT ${page.limit}`
+    : sql<WithdrawalRow[]>`
+        SELECT * FROM withdrawals WHERE ambassador_id = ${ambassadorId}
+         ORDER BY requested_at DESC, id DESC LIMIT ${page.limit}`;
+}
