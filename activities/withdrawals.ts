@@ -9,7 +9,7 @@ import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 import { markPayoutAttempt, recordPayoutError, type WithdrawalRow } from '../db/repositories/withdrawals';
 import { LocalPayoutProvider, PayoutRejectedError, type PayoutProvider } from '../payouts';
 import { releaseWithdrawal as releaseOnLedger, settleWithdrawal as settleOnLedger } from '../services/withdrawals';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 const settled = (w: WithdrawalRow): WithdrawalWorkflowResult => ({
   withdrawalId: w.id,

@@ -53,6 +53,7 @@ import { migrate } from '../db/migrate';
 import { createLogger } from '../lib/logger';
 import { waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { placeOrder } from '../contracts/orders/client';
 import type { OrderPlaced } from '../contracts/orders';
 import { shortenedRuleSetFile } from '../test/harness/rule-sets';
@@ -639,7 +640,7 @@ async function main(): Promise<number> {
 
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS! });
     cleanups.push({ name: 'temporal client', run: () => connection.close(), skip: () => !workerStoppedRef.stopped });
-    await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTE_KEYS);
     // --profile: the same client, with its start and query calls timed.
     const timings = new Timings();
     // Queries are billable but leave no history: count the attribution queries as they are made.

@@ -21,6 +21,7 @@ import { createLogger } from '../lib/logger';
 import { loadRuleBook } from '../config/rules';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
+import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { stopChild } from '../lib/child-process';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
     const address = temporalAddress(config);
     const connection = await Connection.connect({ address });
     stoppers.push({ name: 'temporal client', stop: () => connection.close() });
-    const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTE_KEYS);
     if (added.length) log(`search attributes registered: ${added.join(', ')}`);
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 

@@ -176,7 +176,7 @@ export async function settleWithdrawal(sql: Sql, input: { withdrawalId: string; 
  */
 export async function releaseWithdrawal(sql: Sql, input: { withdrawalId: string; reason: string; nowMs: number }): Promise<repo.WithdrawalRow> {
   const peek = await repo.getWithdrawal(sql, input.withdrawalId);
-  if (!peek) throw new LedgerError('unknown_withdrawal', `withdrawal ${input.withdrawalId} not found`);
+  if (!peek) throw new repo.UnknownWithdrawalError(`withdrawal ${input.withdrawalId} not found`);
   return withAmbassadorLock(sql, peek.ambassador_id, async (tx) => {
     const w = await repo.lockWithdrawal(tx, input.withdrawalId);
     if (w.status === 'failed') return w;

@@ -6,7 +6,6 @@
 import crypto from 'node:crypto';
 import type { Sql } from '../client';
 import type { Withholding } from '../../domain/tax';
-import { LedgerError } from '../../ledger';
 
 export type WithdrawalStatus = 'reserved' | 'processing' | 'paid' | 'failed';
 
@@ -41,6 +40,11 @@ export interface WithdrawalRow {
   paid_at: Date | null;
   failed_at: Date | null;
   updated_at: Date;
+}
+
+/** A withdrawal that is not recorded. */
+export class UnknownWithdrawalError extends Error {
+  readonly code = 'unknown_withdrawal';
 }
 
 export const newWithdrawalId = () => `wd_${crypto.randomUUID().replace(/-/g, '')}`;
@@ -87,7 +91,7 @@ export async function getWithdrawal(sql: Sql, withdrawalId: string, ambassadorId
 
 export async function lockWithdrawal(tx: Sql, withdrawalId: string): Promise<WithdrawalRow> {
   const [w] = await tx<WithdrawalRow[]>`SELECT * FROM withdrawals WHERE id = ${withdrawalId} FOR UPDATE`;
-  if (!w) throw new LedgerError('unknown_withdrawal', `withdrawal ${withdrawalId} not found`);
+  if (!w) throw new UnknownWithdrawalError(`withdrawal ${withdrawalId} not found`);
   return w;
 }
 
@@ -97,7 +101,7 @@ export async function markPayoutAttempt(sql: Sql, withdrawalId: string): Promise
     UPDATE withdrawals SET status = CASE WHEN status = 'reserved' THEN 'processing' ELSE status END,
                            payout_attempts = payout_attempts + 1, updated_at = now()
      WHERE id = ${withdrawalId} RETURNING *`;
-  if (!row) throw new LedgerError('unknown_withdrawal', `withdrawal ${withdrawalId} not found`);
+  if (!row) throw new UnknownWithdrawalError(`withdrawal ${withdrawalId} not found`);
   return row;
 }
 

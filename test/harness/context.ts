@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config';
 import { devServerExecutable, testServerExecutable } from '../../config/binaries';
-import { AmbassadorIdKey, CustomerIdKey, OrderStateKey } from '../../contracts/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes';
 import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadRuleBook } from '../../config/rules';
@@ -90,7 +90,7 @@ export async function createTestContext(
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', TEMPORAL_SEARCH_ATTRIBUTES: workerOptions.devServer ? 'true' : 'false', ...overrides, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
   const testEnv = workerOptions.devServer
     ? await TestWorkflowEnvironment.createLocal({
-        server: { executable: devServerExecutable(), searchAttributes: [CustomerIdKey, AmbassadorIdKey, OrderStateKey], log: { format: 'pretty', level: 'error' } },
+        server: { executable: devServerExecutable(), searchAttributes: [...SEARCH_ATTRIBUTE_KEYS], log: { format: 'pretty', level: 'error' } },
       })
     : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
