@@ -9,7 +9,7 @@ import * as repo from '../db/repositories/ambassadors';
 import { setIdentity, type IdentityInput } from '../db/repositories/identity';
 import type { IdentityAttr } from '../domain/identity';
 import { hashToken, newToken } from '../lib/tokens';
-import { CLOCK_SKEW_MS } from './bounds';
+import { CLOCK_SKEW_MS } from '../domain/instants';
 import { nowOf, type Deps } from './deps';
 
 export function promotionLink(baseUrl: string, usercode: string): string {

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../../services/deps';
 import { nowOf } from '../../services/deps';
-import { CLOCK_SKEW_MS } from '../../services/bounds';
+import { CLOCK_SKEW_MS } from '../../domain/instants';
 import { recordClick, type ClickInput } from '../../services/associations';
 import { findAmbassadorByUsercode } from '../../db/repositories/ambassadors';
 import { HttpError, unprocessable } from '../errors';

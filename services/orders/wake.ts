@@ -1,0 +1,26 @@
+/**
+ * Waking orders whose outcome a settlement of another order changed (an earlier order arrived, a
+ * late click moved an attribution, an identity change voided installments): their workflow is
+ * signalled to settle now, or started again when its run had ended (contracts/orders/client.ts
+ * reconcileOrder). The request is kept in the row (wake_requested_at) until the signal is sent, so
+ * a failure here is retried by the next settlement of the customer.
+ */
+import { reconcileOrder } from '../../contracts/orders/client';
+import type { OrderRow } from '../../db/repositories/orders';
+import { temporalOptions, type Deps } from '../deps';
+
+export async function wakeOrders(deps: Pick<Deps, 'sql' | 'client' | 'config' | 'logger'>, rows: readonly OrderRow[], because = 'facts of the customer changed'): Promise<void> {
+  for (const row of rows) {
+    try {
+      await reconcileOrder(deps.client, row.order_id, because, { bodyHash: row.body_hash, customerId: row.customer_id, paidYunqi: row.paid_yunqi }, temporalOptions(deps.config));
+      await deps.sql`UPDATE orders SET wake_requested_at = NULL WHERE order_id = ${row.order_id} AND wake_requested_at <= now()`;
+    } catch (err) {
+      deps.logger.warn({ err, orderId: row.order_id }, 'waking the order failed; the next settlement of its customer retries');
+    }
+  }
+}
+
+/** Orders of the customer whose wake is still pending (a wake that failed earlier). */
+export async function pendingWakes(deps: Pick<Deps, 'sql'>, customerId: string): Promise<OrderRow[]> {
+  return deps.sql<OrderRow[]>`SELECT * FROM orders WHERE customer_id = ${customerId} AND wake_requested_at IS NOT NULL`;
+}
