@@ -7,7 +7,8 @@ import { joinRefusal, type AmbassadorKind, type JoinRefusalCode } from '../domai
 import type { Level } from '../domain/rulesets';
 import * as repo from '../db/repositories/ambassadors';
 import { setIdentity, type IdentityInput } from '../db/repositories/identity';
-import type { IdentityAttr } from '../domain/identity';
+import { SAME_2_ATTRS, type IdentityAttr } from '../domain/identity';
+import { wakeOrdersAfterIdentityChange } from './orders/wake';
 import { hashToken, newToken } from '../lib/tokens';
 import { CLOCK_SKEW_MS } from '../domain/instants';
 import { nowOf, type Deps } from './deps';
@@ -103,7 +104,10 @@ export async function setAmbassadorLevel(deps: Deps, input: { ambassadorId: stri
 export async function reportAmbassadorIdentity(deps: Deps, ambassadorId: string, identity: IdentityInput, atMs?: number): Promise<IdentityAttr[] | undefined> {
   const row = await repo.getAmbassador(deps.sql, ambassadorId);
   if (!row) return undefined;
-  return setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'ambassador', id: row.id, accountId: row.account_id }, identity, atMs ?? nowOf(deps));
+  const at = atMs ?? nowOf(deps);
+  const changed = await setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'ambassador', id: row.id, accountId: row.account_id }, identity, at);
+  if (changed.some((a) => SAME_2_ATTRS.includes(a))) await wakeOrdersAfterIdentityChange(deps, { kind: 'ambassador', id: row.id }, at);
+  return changed;
 }
 
 export const setRealNameVerified = (deps: Deps, ambassadorId: string, verified: boolean): Promise<boolean> =>

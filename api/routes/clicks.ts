@@ -21,6 +21,8 @@ const ClickResultSchema = z.object({
   occurredAt: z.string(),
   workflowId: z.string(),
   refused: z.object({ code: z.string(), reason: z.string() }).nullable(),
+  outcome: z.enum(['created', 'extended', 'switched', 'reopened', 'refused', 'reordered', 'late_click_ignored', 'duplicate']).describe('what the click did to the associations (reordered: a late click placed in click-time order)'),
+  associationId: z.string().nullable(),
   note: z.string(),
 });
 
@@ -41,7 +43,9 @@ async function clickAnswer(deps: Deps, input: ClickInput) {
     occurredAt: iso(input.occurredAtMs) as string,
     workflowId: out.workflowId,
     refused: refusal ?? null,
-    note: refusal ? `refused: ${refusal.reason}` : 'recorded; the association (关联) is created, extended or switched by the customer workflow (see the ops timeline)',
+    outcome: out.outcome.outcome,
+    associationId: out.outcome.associationId,
+    note: refusal ? `refused: ${refusal.reason}` : `recorded: ${out.outcome.outcome}${out.outcome.associationId ? ` (association ${out.outcome.associationId})` : ''}`,
   };
 }
 

@@ -24,3 +24,21 @@ export async function wakeOrders(deps: Pick<Deps, 'sql' | 'client' | 'config' | 
 export async function pendingWakes(deps: Pick<Deps, 'sql'>, customerId: string): Promise<OrderRow[]> {
   return deps.sql<OrderRow[]>`SELECT * FROM orders WHERE customer_id = ${customerId} AND wake_requested_at IS NOT NULL`;
 }
+
+/**
+ * R-SAME-2: an identity change reaches, at once, every order of that customer (or ambassador) that
+ * still has an installment due at or after the change: each is woken and settles now.
+ */
+export async function wakeOrdersAfterIdentityChange(
+  deps: Pick<Deps, 'sql' | 'client' | 'config' | 'logger'>,
+  subject: { kind: 'customer' | 'ambassador'; id: string },
+  changedAtMs: number,
+): Promise<number> {
+  const rows = await deps.sql<OrderRow[]>`
+    SELECT * FROM orders
+     WHERE ${subject.kind === 'customer' ? deps.sql`customer_id = ${subject.id}` : deps.sql`ambassador_id = ${subject.id}`}
+       AND failure IS NULL
+       AND EXISTS (SELECT 1 FROM jsonb_array_elements(installments) i WHERE (i->>'dueAtMs')::bigint >= ${changedAtMs})`;
+  await wakeOrders(deps, rows, `an identity change of the ${subject.kind} at ${new Date(changedAtMs).toISOString()}`);
+  return rows.length;
+}
