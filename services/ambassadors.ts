@@ -29,7 +29,7 @@ export interface JoinInput {
 
 export type JoinOutcome =
   | { ok: true; ambassador: repo.AmbassadorRow; levels: repo.LevelEntry[]; token: string }
-  | { ok: false; code: JoinRefusalCode | 'joined_at_in_future'; reason: string; details?: Record<string, unknown> }
+  | { ok: false; code: JoinRefusalCode | 'joined_at_in_future' | 'joined_at_out_of_bounds'; reason: string; details?: Record<string, unknown> }
   | { ok: false; code: 'already_joined'; reason: string; details: { ambassadorId: string | undefined } };
 
 /** Joins the program: refused (R-AMB-1) or a verified ambassador with a fresh usercode and token
@@ -39,6 +39,10 @@ export async function joinProgram(deps: Deps, input: JoinInput): Promise<JoinOut
   const now = nowOf(deps);
   const joinedAtMs = input.joinedAtMs ?? now;
   if (joinedAtMs > now + CLOCK_SKEW_MS) return { ok: false, code: 'joined_at_in_future', reason: 'joinedAt is in the future' };
+  const earliest = ruleBook.all()[0]!;
+  if (joinedAtMs < Date.parse(earliest.effectiveFrom)) {
+    return { ok: false, code: 'joined_at_out_of_bounds', reason: `joinedAt is before the earliest rule set (${earliest.effectiveFrom})` };
+  }
   const ruleSet = ruleBook.at(joinedAtMs);
   const refused = joinRefusal({ kind: input.kind, realNameVerified: input.realNameVerified }, ruleSet);
   if (refused) return { ok: false, ...refused };

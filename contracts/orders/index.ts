@@ -14,17 +14,17 @@ import { z } from 'zod';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CnyAmountSchema } from '../../domain/money';
 import type { OrderState } from '../../domain/settlement/outcome';
-import { BUSINESS_ID_PATTERN, BUSINESS_ID_RULE } from '../ids';
+import { IdSchema, InstantSchema, TextSchema } from '../schemas';
 
 export { orderWorkflowId } from '../ids';
 
-const id = z.string().regex(BUSINESS_ID_PATTERN, BUSINESS_ID_RULE);
-const instant = z.iso.datetime({ offset: true });
+const id = IdSchema;
+const instant = InstantSchema;
 
 export const OrderPlacedSchema = z.strictObject({
   orderId: id,
   customerId: id,
-  productCode: z.string().min(1).max(128),
+  productCode: TextSchema(128, 1),
   productCategory: z.enum(['core', 'strategic', 'none']).describe('rebate product category: core, strategic, or none (not a rebate product)'),
   paidAmount: CnyAmountSchema.describe('amount actually paid (实付金额), CNY'),
   billing: z.enum(['prepaid', 'payg']).describe('prepaid (预付费) or pay-as-you-go (按量付费)'),
@@ -48,7 +48,7 @@ export type RefundRequest = z.infer<typeof RefundSchema>;
 export const FindingSchema = z.strictObject({
   findingId: id,
   reason: z.enum(['same_person', 'cheating']).describe('same person (同人) or cheating order (作弊订单)'),
-  note: z.string().max(1000).optional(),
+  note: TextSchema(1000).optional(),
   foundAt: instant.optional().describe('when it was found (R-REV-1 judges the review period by it); defaults to when it is received'),
 });
 export type Finding = z.infer<typeof FindingSchema>;

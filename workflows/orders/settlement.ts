@@ -104,9 +104,11 @@ export async function settleByFacts(input: OrderWorkflowInput): Promise<OrderSta
       }
       return true;
     } catch (err) {
-      if (!(err instanceof ActivityFailure) || (err.cause instanceof ApplicationFailure && err.cause.type === FailureType.orderConflict)) throw err;
+      // A local activity's failure may come as the ActivityFailure or as its cause.
+      const cause = (err instanceof ActivityFailure ? err.cause : err) as Error | undefined;
+      if (!(err instanceof ActivityFailure || err instanceof ApplicationFailure) || (cause instanceof ApplicationFailure && cause.type === FailureType.orderConflict)) throw err;
       // Retries ran out, or the order can never be assessed: it ends `failed`, visibly.
-      await acts.markOrderFailed({ orderId, order: input.order, workflowId: info.workflowId, runId: info.runId, error: err.cause?.message ?? err.message, nowMs: Date.now() });
+      await acts.markOrderFailed({ orderId, order: input.order, workflowId: info.workflowId, runId: info.runId, error: cause?.message ?? (err as Error).message, nowMs: Date.now() });
       status.state = 'failed';
       for (const f of facts) answers.set(factKey(f), { orderId, applied: false, duplicate: false, conflict: false, state: 'failed', rewardYunqi: 0, creditedYunqi: 0, summary: 'the order could not be settled' });
       return false;
