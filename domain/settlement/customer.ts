@@ -129,7 +129,8 @@ function judgeOrder(facts: CustomerSettlementFacts, o: PlacedOrder, ruleBook: Ru
   }
   const span = associationAt(facts.associations, o.placedAtMs);
   if (!span) {
-    return facts.associations.length
+    // Judged by what had begun by the placement: a later association says nothing of it.
+    return facts.associations.some((a) => a.startedAtMs <= o.placedAtMs)
       ? nothing(o, ruleSet.version, 'not_attributed', 'NOT_ASSOCIATED_AT_PLACEMENT', `customer ${facts.customerId} was not associated (关联) with any ambassador at ${new Date(o.placedAtMs).toISOString()} (R-ATTR-5)`, {})
       : nothing(o, ruleSet.version, 'not_attributed', 'NO_ASSOCIATION', `customer ${facts.customerId} has no association (关联) with any ambassador`, {});
   }
