@@ -24,6 +24,8 @@ export function appProcesses(s: ClusterSettings, databaseUrl: string, extraEnv: 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...extraEnv,
+    API_HOST: s.config.API_HOST,
+    API_PORT: String(s.ports.api),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: s.frontendAddress,
     TEMPORAL_NAMESPACE: s.config.TEMPORAL_NAMESPACE,

@@ -90,7 +90,8 @@ export function clusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterSe
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
-  if (config.TEMPORAL_PORT + 26 > 65535) throw new ConfigError('Invalid configuration:\n  TEMPORAL_PORT: leaves no room for the ports of the other services (+1 to +26)');
+  // The server keeps membership ports in a smallint column (cluster_membership.rpc_port).
+  if (config.TEMPORAL_PORT + 26 > 32767) throw new ConfigError('Invalid configuration:\n  TEMPORAL_PORT: at most 32741 here (the services use it +1 to +26, and Temporal stores membership ports as smallint)');
   const dataDir = path.resolve(config.DATA_DIR, 'cluster');
   return {
     config,

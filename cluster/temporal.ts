@@ -61,23 +61,31 @@ export async function startTemporalCluster(
       throw new Error(`temporal ${service} did not start (${(err as Error).message}); ${logFile}:\n${tail(logFile)}`);
     }
   };
-  for (const service of TEMPORAL_SERVICES) await startService(service);
-  await runScript('create-namespace.sh', { ...env, DEFAULT_NAMESPACE: s.config.TEMPORAL_NAMESPACE, TEMPORAL_CLI: opts.temporalCli }, opts.log);
-
+  const killAll = (ui?: ManagedProcess) => {
+    for (const p of [ui, ...services.values()]) if (p) void killProcess(p);
+  };
   let ui: ManagedProcess | undefined;
-  if (s.ui) {
-    const logFile = path.join(s.logDir, 'temporal-ui.log');
-    ui = startProcess('temporal ui', bin.uiServer, ['--root', bin.uiRoot, '--env', 'docker', 'start'], {
-      env: {
-        ...TEMPORAL_SETTINGS,
-        TEMPORAL_ADDRESS: s.frontendAddress,
-        TEMPORAL_UI_PORT: String(s.ports.ui),
-        TEMPORAL_UI_HOST: '127.0.0.1',
-        TEMPORAL_CORS_ORIGINS: `http://127.0.0.1:${s.ports.ui},http://localhost:${s.ports.ui}`,
-      },
-      logFile,
-    });
-    await Promise.race([waitForPort(s.ports.ui, '127.0.0.1', 30_000), ui.exited.then(() => Promise.reject(new Error(`temporal ui exited:\n${tail(logFile)}`)))]);
+  try {
+    for (const service of TEMPORAL_SERVICES) await startService(service);
+    await runScript('create-namespace.sh', { ...env, DEFAULT_NAMESPACE: s.config.TEMPORAL_NAMESPACE, TEMPORAL_CLI: opts.temporalCli }, opts.log);
+
+    if (s.ui) {
+      const logFile = path.join(s.logDir, 'temporal-ui.log');
+      ui = startProcess('temporal ui', bin.uiServer, ['--root', bin.uiRoot, '--env', 'docker', 'start'], {
+        env: {
+          ...TEMPORAL_SETTINGS,
+          TEMPORAL_ADDRESS: s.frontendAddress,
+          TEMPORAL_UI_PORT: String(s.ports.ui),
+          TEMPORAL_UI_HOST: '127.0.0.1',
+          TEMPORAL_CORS_ORIGINS: `http://127.0.0.1:${s.ports.ui},http://localhost:${s.ports.ui}`,
+        },
+        logFile,
+      });
+      await Promise.race([waitForPort(s.ports.ui, '127.0.0.1', 30_000), ui.exited.then(() => Promise.reject(new Error(`temporal ui exited:\n${tail(logFile)}`)))]);
+    }
+  } catch (err) {
+    killAll(ui);
+    throw err;
   }
 
   return {
@@ -97,8 +105,6 @@ export async function startTemporalCluster(
         if (p) await stopProcess(p, 30_000).then((e) => log(`stopped temporal ${service}${e.signal ? ` (${e.signal})` : ''}`));
       }
     },
-    kill: () => {
-      for (const p of [ui, ...services.values()]) if (p) void killProcess(p);
-    },
+    kill: () => killAll(ui),
   };
 }
