@@ -18,8 +18,9 @@ sqltool() {
 for pair in "$DBNAME:temporal" "$VISIBILITY_DBNAME:visibility"; do
   db=${pair%%:*}
   schema=postgresql/v12/${pair#*:}
-  # create-database keeps a database that exists (the tool answers 0).
-  if ! out=$(sqltool --db "$db" create-database 2>&1); then
+  # create-database keeps a database that exists (the tool answers 0). SKIP_DB_CREATE=true: a
+  # managed Postgres whose role may not create databases has them made beforehand.
+  if [ "${SKIP_DB_CREATE:-false}" != true ] && ! out=$(sqltool --db "$db" create-database 2>&1); then
     printf '%s\n' "$out" >&2
     exit 1
   fi
