@@ -53,13 +53,32 @@ async function stopLeftover(dataDir: string, log: (m: string) => void): Promise<
   for (let i = 0; i < 100 && fs.existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
+/**
+ * The package registers exit hooks when it loads (async-exit-hook: SIGINT, SIGTERM, SIGHUP,
+ * exit, ...) that end the process on the first signal; the supervisor stops things itself, in
+ * order, so the hooks it added go again.
+ */
+async function withoutPackageExitHooks<T>(fn: () => Promise<T>): Promise<T> {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  try {
+    return await fn();
+  } finally {
+    for (const e of events) {
+      for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+    }
+  }
+}
+
 export async function clusterPostgres(opts: { dataDir: string; port: number; logFile: string; log: (m: string) => void }): Promise<ClusterPostgres> {
   const dataDir = path.resolve(opts.dataDir);
   await stopLeftover(dataDir, opts.log);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     opts.log(`initialising Postgres data in ${dataDir}`);
-    const once = await startEmbeddedPostgres({ dataDir, port: opts.port });
-    await once.stop();
+    await withoutPackageExitHooks(async () => {
+      const once = await startEmbeddedPostgres({ dataDir, port: opts.port });
+      await once.stop();
+    });
   }
   const owner = fs.statSync(dataDir);
   const url = (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`;

@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // the terminal went away
+  // Output that can no longer be written (a closed terminal or pipe) must not stop the shutdown.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   try {
     topology = await startTopology(s, { log });
   } catch (err) {
