@@ -4,9 +4,10 @@
  * one customer's orders are judged in placement order whatever order their messages arrive in.
  * Through REST, the real order workflows on the time-skipping server and the real ledger.
  */
+import request from 'supertest';
 import type { TestContext } from './harness/context';
 import { useHarness } from './harness/use-harness';
-import { type Harness } from './harness/association-fixtures';
+import { joinAmbassador, type Harness } from './harness/association-fixtures';
 import { DAY, associatedCustomer, balances, opsOrder, orderMessage, placed, postOrder, settled } from './harness/order-fixtures';
 import { finding, refund, whileSettling } from './harness/settlement-fixtures';
 
@@ -125,4 +126,20 @@ test('R-REV-1 a refund dated inside the review period that arrives after it void
   const o = await opsOrder(h, order.orderId);
   expect([o.state, o.reasonCode, o.reward.yunqi]).toEqual(['voided', 'REFUND_IN_REVIEW', 0]);
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
+});
+
+test('R-REV-2 a clawback beyond what is available leaves a visible debt, repaid first by later credits', async () => {
+  const now = await h.clock.sync();
+  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 81 * DAY, ambassador: await joinAmbassador(h, { joinedAt: new Date(now - 90 * DAY).toISOString() }) });
+  const first = await placed(h, orderMessage(customerId, { paidAmount: '99.00', placedAt: new Date(now - 80 * DAY).toISOString() }));
+  expect((await settled(ctx, first.orderId)).state).toBe('completed');
+  const me = (path: string) => request(h.app).get(path).set('Authorization', `Bearer ${amb.token}`);
+  const w = await request(h.app).post('/v1/ambassadors/me/withdrawals').set('Authorization', `Bearer ${amb.token}`).set('Idempotency-Key', 'all').send({ amount: '24.75' });
+  expect(w.status).toBe(201);
+  expect((await refund(h, first.orderId, { refundId: 'rf-debt', full: true })).status).toBe(200);
+  expect((await me('/v1/ambassadors/me/balance')).body).toMatchObject({ available: { cny: '0.00' }, debt: { yunqi: 2_475, cny: '24.75' } });
+  // A later order's credit repays the debt before anything becomes available.
+  const second = await placed(h, orderMessage(customerId, { paidAmount: '198.00', placedAt: new Date(now - 70 * DAY).toISOString() }));
+  await settled(ctx, second.orderId);
+  expect((await me('/v1/ambassadors/me/balance')).body).toMatchObject({ available: { yunqi: 4_950 - 2_475 }, debt: { yunqi: 0 } });
 });
