@@ -41,6 +41,10 @@ export const ConfigSchema = z.object({
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-ops-token-change-me'),
   /** Optional JSON file with a rule-set table replacing the defaults (validated on load). */
   RULESET_FILE: optionalString,
+  /** A rule-set version is published at least this far ahead of its instant (POST /v1/ops/rulesets). */
+  RULESET_PUBLISH_LEAD_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Every process re-reads the rule-set table this often (besides LISTEN/NOTIFY); keep it below the lead. */
+  RULESET_REFRESH_SECONDS: z.coerce.number().positive().default(10),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
