@@ -10,7 +10,7 @@ import { createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type Config } from './config';
 import { createSql } from './db/client';
 import { createLogger } from './lib/logger';
-import { loadRuleBook } from './config/rules';
+import { openConfiguredRuleBook } from './services/rulesets/book';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const worker = await createWorker({
     connection,
     config,
-    deps: { sql, client, config, logger, ruleBook: loadRuleBook(config) },
+    deps: { sql, client, config, logger, ruleBook: await openConfiguredRuleBook(sql, config, logger) },
     workflowBundle: await bundleWorkflows(),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker running');

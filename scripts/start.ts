@@ -18,7 +18,7 @@ import { migrate } from '../db/migrate';
 import { createApp } from '../api/app';
 import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
 import { createLogger } from '../lib/logger';
-import { loadRuleBook } from '../config/rules';
+import { openConfiguredRuleBook } from '../services/rulesets/book';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
 import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
@@ -147,11 +147,12 @@ async function main(): Promise<void> {
       await ensureDatabase(pg.url('postgres'), 'settlement');
       dbUrl = pg.url('settlement');
     }
-    const ruleBook = loadRuleBook(config);
     const sql: Sql = createSql(dbUrl);
     stoppers.push({ name: 'postgres pool', stop: () => sql.end({ timeout: 5 }) });
     const applied = await migrate(sql);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+    const ruleBook = await openConfiguredRuleBook(sql, config, logger);
+    stoppers.push({ name: 'rule book', stop: () => ruleBook.close() });
 
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting Temporal dev server on 127.0.0.1:${config.TEMPORAL_PORT} (UI ${config.TEMPORAL_UI_PORT})`);
