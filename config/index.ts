@@ -45,6 +45,11 @@ export const ConfigSchema = z.object({
   RULESET_PUBLISH_LEAD_SECONDS: z.coerce.number().int().min(1).default(30),
   /** Every process re-reads the rule-set table this often (besides LISTEN/NOTIFY); keep it below the lead. */
   RULESET_REFRESH_SECONDS: z.coerce.number().positive().default(10),
+  /** When set, a worker process (worker.ts, npm start) serves Prometheus GET /metrics on this port (METRICS_HOST). */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port (127.0.0.1) of the Temporal Core runtime's Prometheus exporter, appended to /metrics; npm start picks a free one when unset. */
+  TEMPORAL_METRICS_PORT: port.optional(),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
