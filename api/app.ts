@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
 import { withdrawalsRoutes } from './routes/withdrawals';
 import { ruleSetsRoutes } from './routes/rulesets';
+import { metricsRoutes } from './routes/metrics';
 
 /** The API is built from the same dependencies as the services. */
 export type ApiDeps = Deps;
@@ -25,6 +26,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   ordersRoutes(api, deps);
   withdrawalsRoutes(api, deps);
   ruleSetsRoutes(api, deps);
+  metricsRoutes(api, deps);
   return api;
 }
 
