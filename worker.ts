@@ -11,6 +11,9 @@ import { loadConfig, type Config } from './config';
 import { createSql } from './db/client';
 import { createLogger } from './lib/logger';
 import { openConfiguredRuleBook } from './services/rulesets/book';
+import { createMetrics } from './services/metrics';
+import { serveMetrics } from './lib/metrics-http';
+import { ephemeralPort, installRuntime } from './lib/temporal-runtime';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
@@ -36,26 +39,41 @@ export async function createWorker(opts: {
   });
 }
 
+/** The Core runtime's metrics port: the setting, or a free one when this process serves /metrics. */
+export async function coreMetricsPort(config: Config, servesMetrics: boolean): Promise<number | undefined> {
+  return config.TEMPORAL_METRICS_PORT ?? (servesMetrics ? ephemeralPort() : undefined);
+}
+
+/** Serves GET /metrics on METRICS_PORT when it is set; answers how to stop it. */
+export async function serveWorkerMetrics(config: Config, deps: ActivityDeps): Promise<(() => Promise<void>) | null> {
+  if (!config.METRICS_PORT) return null;
+  const metrics = createMetrics(deps);
+  const server = await serveMetrics({ host: config.METRICS_HOST, port: config.METRICS_PORT, render: metrics.render, contentType: metrics.contentType });
+  return server.close;
+}
+
 export function temporalAddress(config: Config): string {
   return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config);
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
-  const sql = createSql(config.DATABASE_URL);
+  const loaded = loadConfig();
+  const logger = createLogger(loaded);
+  if (!loaded.DATABASE_URL) throw new Error('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
+  const config: Config = { ...loaded, TEMPORAL_METRICS_PORT: await coreMetricsPort(loaded, loaded.METRICS_PORT !== undefined) };
+  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', metricsPort: config.TEMPORAL_METRICS_PORT });
+  const sql = createSql(loaded.DATABASE_URL);
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address });
   const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker({
-    connection,
-    config,
-    deps: { sql, client, config, logger, ruleBook: await openConfiguredRuleBook(sql, config, logger) },
-    workflowBundle: await bundleWorkflows(),
-  });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker running');
+  const ruleBook = await openConfiguredRuleBook(sql, config, logger);
+  const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
+  const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleWorkflows() });
+  const stopMetrics = await serveWorkerMetrics(config, deps);
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
   await worker.run();
+  await stopMetrics?.();
+  await ruleBook.close();
   await sql.end();
 }
 

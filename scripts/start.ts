@@ -9,14 +9,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { findBinary } from '../config/binaries';
 import { createSql, type Sql } from '../db/client';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { createApp } from '../api/app';
-import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
+import { bundleWorkflows, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
+import { installRuntime } from '../lib/temporal-runtime';
 import { createLogger } from '../lib/logger';
 import { openConfiguredRuleBook } from '../services/rulesets/book';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
@@ -98,7 +99,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'start');
   // We stop the worker ourselves, in order; the SDK's own signal handling would end the process
   // before the children are stopped.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  // The API serves /metrics, so the Core runtime's exporter is on (TEMPORAL_METRICS_PORT, else a free port).
+  config = { ...config, TEMPORAL_METRICS_PORT: await coreMetricsPort(config, true) };
+  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', shutdownSignals: [], metricsPort: config.TEMPORAL_METRICS_PORT });
   const log = (m: string) => logger.info(m);
   const stoppers: Stopper[] = [];
   let stopping = false;
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
   try {
     await assertPortsFree([
       { port: config.API_PORT, setting: 'API_PORT', host: config.API_HOST },
+      ...(config.METRICS_PORT ? [{ port: config.METRICS_PORT, setting: 'METRICS_PORT', host: config.METRICS_HOST }] : []),
       ...(config.TEMPORAL_ADDRESS ? [] : [
         { port: config.TEMPORAL_PORT, setting: 'TEMPORAL_PORT' },
         { port: config.TEMPORAL_UI_PORT, setting: 'TEMPORAL_UI_PORT' },
@@ -173,12 +177,8 @@ async function main(): Promise<void> {
 
     const workerLogger = createLogger(config, 'worker');
     const nativeConnection = await NativeConnection.connect({ address });
-    const worker = await createWorker({
-      connection: nativeConnection,
-      config,
-      deps: { sql, client, config, logger: workerLogger, ruleBook },
-      workflowBundle: await bundleWorkflows(),
-    });
+    const workerDeps = { sql, client, config, logger: workerLogger, ruleBook };
+    const worker = await createWorker({ connection: nativeConnection, config, deps: workerDeps, workflowBundle: await bundleWorkflows() });
     const running = worker.run();
     stoppers.push({
       name: 'worker',
@@ -188,6 +188,9 @@ async function main(): Promise<void> {
         await nativeConnection.close();
       },
     });
+
+    const stopMetrics = await serveWorkerMetrics(config, workerDeps);
+    if (stopMetrics) stoppers.push({ name: 'metrics', stop: stopMetrics });
 
     const app = createApp({ sql, client, config, logger: createLogger(config, 'api'), ruleBook });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {
