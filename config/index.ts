@@ -50,6 +50,12 @@ export const ConfigSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Port (127.0.0.1) of the Temporal Core runtime's Prometheus exporter, appended to /metrics; npm start picks a free one when unset. */
   TEMPORAL_METRICS_PORT: port.optional(),
+  /** Webhooks (events out): the answer a delivery waits for, attempts before it is failed, the first retry's delay (doubling, at most an hour). */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+  /** The delivery workflow polls the outbox at most this far apart when idle. */
+  WEBHOOK_IDLE_MAX_SECONDS: z.coerce.number().positive().default(10),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
