@@ -8,6 +8,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps';
 import { counters, withdrawalsByStatus } from '../../db/repositories/ops-metrics';
+import { deliveryStats } from '../../db/repositories/outbox';
 import { LiveRuleBook } from '../rulesets/book';
 
 export interface Metrics {
@@ -29,6 +30,8 @@ function program(registry: Registry) {
     payoutRetrying: new Gauge({ name: 'settlement_payouts_retrying', help: 'Open withdrawals whose last payout attempt failed (being retried)', registers }),
     payoutFailures: new Gauge({ name: 'settlement_payout_failures', help: 'Withdrawals whose payout failed definitively (reservation released)', registers }),
     bookAge: new Gauge({ name: 'settlement_rule_book_age_seconds', help: 'Seconds since this process last read the rule-set table (alert above RULESET_PUBLISH_LEAD_SECONDS)', registers }),
+    deliveries: new Gauge({ name: 'settlement_webhook_deliveries', help: 'Webhook deliveries by status (failed: every attempt failed; see GET /v1/ops/webhooks/{id}/deliveries)', labelNames: ['status'], registers }),
+    oldestPending: new Gauge({ name: 'settlement_webhook_oldest_pending_seconds', help: 'Age of the oldest webhook delivery not yet delivered', registers }),
     coreUp: new Gauge({ name: 'settlement_temporal_core_metrics_up', help: '1 when the Temporal Core runtime metrics were appended to this scrape', registers }),
   };
 }
@@ -39,8 +42,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const m = program(registry);
 
   const refresh = async () => {
-    const [rows, wd] = await Promise.all([counters(deps.sql), withdrawalsByStatus(deps.sql)]);
-    for (const c of [m.orders, m.entered, m.entries, m.yunqi, m.withdrawals]) c.reset();
+    const [rows, wd, dl] = await Promise.all([counters(deps.sql), withdrawalsByStatus(deps.sql), deliveryStats(deps.sql)]);
+    for (const c of [m.orders, m.entered, m.entries, m.yunqi, m.withdrawals, m.deliveries]) c.reset();
+    for (const d of dl.byStatus) m.deliveries.set({ status: d.status }, d.n);
+    m.oldestPending.set(dl.oldestPendingSeconds);
     for (const r of rows) {
       if (r.metric === 'orders_current') m.orders.set({ state: r.label1, reason: r.label2 }, r.n);
       else if (r.metric === 'orders_entered') m.entered.inc({ state: r.label1, reason: r.label2 }, r.n);
