@@ -13,6 +13,7 @@ import { ordersRoutes } from './routes/orders';
 import { withdrawalsRoutes } from './routes/withdrawals';
 import { ruleSetsRoutes } from './routes/rulesets';
 import { metricsRoutes } from './routes/metrics';
+import { webhooksRoutes } from './routes/webhooks';
 
 /** The API is built from the same dependencies as the services. */
 export type ApiDeps = Deps;
@@ -27,6 +28,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   withdrawalsRoutes(api, deps);
   ruleSetsRoutes(api, deps);
   metricsRoutes(api, deps);
+  webhooksRoutes(api, deps);
   return api;
 }
 
