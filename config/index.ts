@@ -56,6 +56,9 @@ export const ConfigSchema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
   /** The delivery workflow polls the outbox at most this far apart when idle. */
   WEBHOOK_IDLE_MAX_SECONDS: z.coerce.number().positive().default(10),
+  /** What-if runs: customers judged per batch (one checkpoint each), and how long one activity runs before it reports progress. */
+  SIMULATION_BATCH_CUSTOMERS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  SIMULATION_SLICE_SECONDS: z.coerce.number().positive().default(10),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
