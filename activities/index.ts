@@ -8,6 +8,7 @@ import { createAssociationActivities } from './associations';
 import { createOrderActivities } from './orders';
 import { createWithdrawalActivities } from './withdrawals';
 import { createDeliveryActivities } from './deliveries';
+import { createSimulationActivities } from './simulations';
 
 export type { ActivityDeps } from './deps';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createWithdrawalActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createSimulationActivities(deps),
   };
 }
 

@@ -3,3 +3,4 @@ export * from './associations';
 export * from './orders';
 export * from './withdrawals';
 export * from './deliveries';
+export * from './simulations';
