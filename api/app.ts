@@ -14,6 +14,7 @@ import { withdrawalsRoutes } from './routes/withdrawals';
 import { ruleSetsRoutes } from './routes/rulesets';
 import { metricsRoutes } from './routes/metrics';
 import { webhooksRoutes } from './routes/webhooks';
+import { simulationsRoutes } from './routes/simulations';
 
 /** The API is built from the same dependencies as the services. */
 export type ApiDeps = Deps;
@@ -29,6 +30,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   ruleSetsRoutes(api, deps);
   metricsRoutes(api, deps);
   webhooksRoutes(api, deps);
+  simulationsRoutes(api, deps);
   return api;
 }
 
