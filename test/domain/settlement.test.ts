@@ -92,8 +92,9 @@ test('moves: whatever the ledger holds for an order, the moves bring it to the o
           const h = after.get(m.ambassadorId) ?? { ambassadorId: m.ambassadorId, pendingYunqi: 0, availableYunqi: 0 };
           after.set(m.ambassadorId, h);
           if (m.kind === 'grant') h.pendingYunqi += m.yunqi;
-          if (m.kind === 'credit') (h.pendingYunqi -= m.yunqi), (h.availableYunqi += m.yunqi);
-          if (m.kind === 'uncredit') (h.availableYunqi -= m.yunqi), (h.pendingYunqi += m.yunqi);
+          const toAvailable = m.kind === 'credit' ? m.yunqi : m.kind === 'uncredit' ? -m.yunqi : 0;
+          h.pendingYunqi -= toAvailable;
+          h.availableYunqi += toAvailable;
           if (m.kind === 'void') h.pendingYunqi -= m.yunqi;
           if (m.kind === 'clawback') h.availableYunqi -= m.yunqi;
           expect(m.yunqi).toBeGreaterThan(0);
