@@ -34,7 +34,7 @@ const headers: RequestHandler = (_req, res, next) => {
 export function consoleRouter(distDir = CONSOLE_DIST): Router {
   const r = Router();
   r.get('/', (_req, res) => res.redirect(302, CONSOLE_PATH));
-  r.get('/console', (_req, res) => res.redirect(301, CONSOLE_PATH));
+  r.get(/^\/console$/, (_req, res) => res.redirect(301, CONSOLE_PATH));
   r.use(CONSOLE_PATH, headers);
   r.use(`${CONSOLE_PATH}assets`, express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false, index: false }));
   r.use(CONSOLE_PATH, express.static(distDir, { index: false, maxAge: 0 }));
