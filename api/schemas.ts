@@ -61,3 +61,7 @@ export function notInFuture(atMs: number | undefined, nowMs: number, what: strin
   const problem = instantProblem(atMs, { nowMs }, what);
   if (problem) throw unprocessable(`${what.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_out_of_bounds`, problem);
 }
+
+/** The identity system's report of an identity as of an instant (customers and ambassadors alike, R-SAME-2). */
+export const IdentityChangeBody = IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now; not in the future') });
+export const IdentityChangeAnswer = { 200: { description: 'recorded; the orders it may void settle at once', schema: z.object({ changed: z.array(z.string()) }) } };
