@@ -345,7 +345,7 @@ export interface paths {
                     "application/json": {
                         /**
                          * Format: date-time
-                         * @description defaults to now
+                         * @description defaults to now; not in the future
                          */
                         changedAt?: string;
                         email?: string | null;
@@ -356,7 +356,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description recorded */
+                /** @description recorded; the orders it may void settle at once */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1729,7 +1729,7 @@ export interface paths {
                     "application/json": {
                         /**
                          * Format: date-time
-                         * @description defaults to now
+                         * @description defaults to now; not in the future
                          */
                         changedAt?: string;
                         email?: string | null;
@@ -1740,7 +1740,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description recorded */
+                /** @description recorded; the orders it may void settle at once */
                 200: {
                     headers: {
                         [name: string]: unknown;
