@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ambassadorApi } from '../api/client';
 import { instant, useFormat } from '../format';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote, Loading } from '../components/Status';
 import { usePages } from '../components/pages';
 
@@ -13,43 +14,23 @@ export function Orders() {
   const pages = usePages(ambassadorApi.fetch, '/v1/ambassadors/me/orders');
   if (pages.error) return <ErrorNote error={pages.error} />;
   if (!pages.items) return <Loading />;
+  const headers = [t('orders.order'), t('orders.placed'), t('orders.paid'), t('orders.reward'), t('orders.credited'), t('orders.state'), t('orders.reason')];
+  const rows = pages.items.map((o) => ({
+    key: o.orderId,
+    cells: [
+      <Link to={`/orders/${encodeURIComponent(o.orderId)}`}>{o.orderId}</Link>,
+      instant(o.placedAt),
+      f.cny(o.paid.cny),
+      f.cny(o.reward.cny),
+      f.cny(o.credited.cny),
+      t(`state.${o.state}`),
+      o.reasonCode ? t(`reasonCode.${o.reasonCode}`) : t('app.none'),
+    ],
+  }));
   return (
     <>
       <h1>{t('orders.title')}</h1>
-      {pages.items.length === 0 ? (
-        <p>{t('orders.empty')}</p>
-      ) : (
-        <div className="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('orders.order')}</th>
-                <th scope="col">{t('orders.placed')}</th>
-                <th scope="col">{t('orders.paid')}</th>
-                <th scope="col">{t('orders.reward')}</th>
-                <th scope="col">{t('orders.credited')}</th>
-                <th scope="col">{t('orders.state')}</th>
-                <th scope="col">{t('orders.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pages.items.map((o) => (
-                <tr key={o.orderId}>
-                  <th scope="row">
-                    <Link to={`/orders/${encodeURIComponent(o.orderId)}`}>{o.orderId}</Link>
-                  </th>
-                  <td>{instant(o.placedAt)}</td>
-                  <td>{f.cny(o.paid.cny)}</td>
-                  <td>{f.cny(o.reward.cny)}</td>
-                  <td>{f.cny(o.credited.cny)}</td>
-                  <td>{t(`state.${o.state}`)}</td>
-                  <td>{o.reasonCode ? t(`reasonCode.${o.reasonCode}`) : t('app.none')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {rows.length === 0 ? <p>{t('orders.empty')}</p> : <DataTable headers={headers} rows={rows} />}
       {pages.more}
     </>
   );

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { opsApi } from '../api/client';
 import { instant } from '../format';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote, Loading } from '../components/Status';
 import { WorkflowLink } from './temporal';
 
@@ -95,58 +96,19 @@ export function CustomerTimeline() {
           <p>{t('ops.noCurrent')}</p>
         )}
       </section>
-      <div className="scroll">
-        <table>
-          <caption>{t('ops.associations')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.association')}</th>
-              <th scope="col">{t('ops.ambassador')}</th>
-              <th scope="col">{t('customers.started')}</th>
-              <th scope="col">{t('customers.ends')}</th>
-              <th scope="col">{t('customers.ended')}</th>
-              <th scope="col">{t('ops.endReason')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.associations.map((a) => (
-              <tr key={a.associationId}>
-                <th scope="row">{a.associationId}</th>
-                <td>{a.ambassadorId}</td>
-                <td>{instant(a.startedAt)}</td>
-                <td>{instant(a.endsAt)}</td>
-                <td>{instant(a.endedAt)}</td>
-                <td>{a.endReason ?? t('app.none')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="scroll">
-        <table>
-          <caption>{t('ops.timeline')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.seq')}</th>
-              <th scope="col">{t('ops.at')}</th>
-              <th scope="col">{t('ops.kind')}</th>
-              <th scope="col">{t('ops.ambassador')}</th>
-              <th scope="col">{t('ops.detail')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.timeline.map((e) => (
-              <tr key={e.seq}>
-                <th scope="row">{e.seq}</th>
-                <td>{instant(e.at)}</td>
-                <td>{t(`ops.assoc.${e.kind}`, { defaultValue: e.kind })}</td>
-                <td>{e.ambassadorId ?? t('app.none')}</td>
-                <td>{[e.clickId && `${t('ops.click')} ${e.clickId}`, detail(e.detail)].filter(Boolean).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t('ops.associations')}
+        headers={[t('ops.association'), t('ops.ambassador'), t('customers.started'), t('customers.ends'), t('customers.ended'), t('ops.endReason')]}
+        rows={c.associations.map((a) => ({ key: a.associationId, cells: [a.associationId, a.ambassadorId, instant(a.startedAt), instant(a.endsAt), instant(a.endedAt), a.endReason ?? t('app.none')] }))}
+      />
+      <DataTable
+        caption={t('ops.timeline')}
+        headers={[t('ops.seq'), t('ops.at'), t('ops.kind'), t('ops.ambassador'), t('ops.detail')]}
+        rows={c.timeline.map((e) => ({
+          key: e.seq,
+          cells: [e.seq, instant(e.at), t(`ops.assoc.${e.kind}`, { defaultValue: e.kind }), e.ambassadorId ?? t('app.none'), [e.clickId && `${t('ops.click')} ${e.clickId}`, detail(e.detail)].filter(Boolean).join('; ')],
+        }))}
+      />
     </>
   );
 }

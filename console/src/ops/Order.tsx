@@ -7,6 +7,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { opsApi } from '../api/client';
 import { instant, useFormat } from '../format';
 import { Explanation, Installments, isExplanation } from '../components/Explanation';
+import { DataTable } from '../components/DataTable';
 import { ErrorNote, Loading } from '../components/Status';
 import { OrderActions } from './OrderActions';
 import { WorkflowLink } from './temporal';
@@ -88,62 +89,31 @@ export function OpsOrder() {
       </section>
       {isExplanation(o.explanation) ? <Explanation explanation={o.explanation} /> : <p>{t('orders.noExplanation')}</p>}
       <Installments items={o.installments} />
-      <div className="scroll">
-        <table>
-          <caption>{t('ops.timeline')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.at')}</th>
-              <th scope="col">{t('ops.kind')}</th>
-              <th scope="col">{t('ops.summary')}</th>
-              <th scope="col">{t('ops.recordedAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.timeline.map((e, i) => (
-              <tr key={i}>
-                <th scope="row">{instant(e.at)}</th>
-                <td>{e.kind}</td>
-                <td lang="en">{e.summary}</td>
-                <td>{instant(e.recordedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="scroll">
-        <table>
-          <caption>{t('ops.ledger')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.entry')}</th>
-              <th scope="col">{t('ops.at')}</th>
-              <th scope="col">{t('ops.kind')}</th>
-              <th scope="col">{t('orders.installment')}</th>
-              <th scope="col">{t('ops.account')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.ledger.map((e) => (
-              <tr key={e.entryId}>
-                <th scope="row">{e.entryId}</th>
-                <td>{instant(e.at)}</td>
-                <td>{e.kind}</td>
-                <td>{e.installment ?? t('app.none')}</td>
-                <td>
-                  <ul className="postings">
-                    {e.postings.map((p, i) => (
-                      <li key={i}>
-                        <code>{p.account}</code> {f.cny(p.amount.cny)}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t('ops.timeline')}
+        headers={[t('ops.at'), t('ops.kind'), t('ops.summary'), t('ops.recordedAt')]}
+        rows={o.timeline.map((e, i) => ({ key: i, cells: [instant(e.at), e.kind, <span lang="en">{e.summary}</span>, instant(e.recordedAt)] }))}
+      />
+      <DataTable
+        caption={t('ops.ledger')}
+        headers={[t('ops.entry'), t('ops.at'), t('ops.kind'), t('orders.installment'), t('ops.account')]}
+        rows={o.ledger.map((e) => ({
+          key: e.entryId,
+          cells: [
+            e.entryId,
+            instant(e.at),
+            e.kind,
+            e.installment ?? t('app.none'),
+            <ul className="postings">
+              {e.postings.map((p, i) => (
+                <li key={i}>
+                  <code>{p.account}</code> {f.cny(p.amount.cny)}
+                </li>
+              ))}
+            </ul>,
+          ],
+        }))}
+      />
       <OrderActions orderId={o.orderId} />
     </>
   );
