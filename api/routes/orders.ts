@@ -86,9 +86,9 @@ export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/refunds',
-    summary: 'A refund of an order (full, or partial with its amount), at refundedAt: applied whatever the order\'s state, once per refundId; the answer says what it did.',
+    summary: 'A refund of an order (full, or partial with its amount), at refundedAt: applied whatever the order\'s state, once per refundId; the answer says what it did. Service or ops token (the ops console records refunds too).',
     tags: ['orders'],
-    auth: 'service',
+    auth: 'service_or_ops',
     params: OrderIdParams,
     body: RefundSchema,
     responses: {
@@ -106,9 +106,9 @@ export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/findings',
-    summary: 'A same-person (同人) or cheating (作弊) finding at foundAt: the order becomes invalid (R-REV-1, R-REV-2), what was credited is clawed back; the answer says what it did.',
+    summary: 'A same-person (同人) or cheating (作弊) finding at foundAt: the order becomes invalid (R-REV-1, R-REV-2), what was credited is clawed back; the answer says what it did. Service or ops token (the ops console records findings too).',
     tags: ['orders'],
-    auth: 'service',
+    auth: 'service_or_ops',
     params: OrderIdParams,
     body: FindingSchema,
     responses: {
