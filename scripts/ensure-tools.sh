@@ -45,7 +45,7 @@ if [ "${1:-}" = "--browser" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "[ensure-tools] installing Debian's chromium for the browser tests (apt-get)"
       export DEBIAN_FRONTEND=noninteractive
-      apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+      apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }
     else
       echo "[ensure-tools] no Chromium found for the browser tests: install chromium or set CHROMIUM_PATH"
     fi
