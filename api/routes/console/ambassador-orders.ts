@@ -11,33 +11,7 @@ import { ambassadorOrderView } from '../../../services/console/ambassador-order'
 import type { AuthedAmbassador } from '../../auth';
 import { notFound } from '../../errors';
 import type { ApiRegistry } from '../../registry';
-import { IdSchema, LevelSchema, Money } from '../../schemas';
-
-/** The commission explanation the settlement records (domain/commission.ts CommissionExplanation). */
-export const CommissionExplanationSchema = z.object({
-  ruleSetVersion: z.string(),
-  level: LevelSchema,
-  kind: z.enum(['first_purchase', 'later_purchase']),
-  productCategory: z.enum(['core', 'strategic', 'none']),
-  rate: z.string(),
-  rateSource: z.enum(['strategicRate', 'firstPurchaseRate', 'laterPurchaseRate']),
-  paidYunqi: z.number().int(),
-  capScope: z.enum(['association', 'order']),
-  caps: z.array(
-    z.object({
-      cap: z.enum(['perOrderPaid', 'perCustomerPaid', 'perCustomerReward']),
-      rule: z.enum(['R-ORD-6', 'R-ORD-7']),
-      limitYunqi: z.number().int().nullable().describe('null: no such cap at this level'),
-      roomBeforeYunqi: z.number().int().nullable().describe('room left before this order; null: unlimited'),
-      bound: z.boolean().describe('this cap reduced the amount'),
-    }),
-  ),
-  cappedBaseYunqi: z.number().int(),
-  uncappedRewardYunqi: z.number().int(),
-  rewardYunqi: z.number().int(),
-  rounding: z.literal('ROUND_DOWN'),
-  summary: z.string().describe('one English sentence'),
-});
+import { CommissionExplanationSchema, IdSchema, LevelSchema, Money } from '../../schemas';
 
 const Detail = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const AmbassadorOrder = z.object({

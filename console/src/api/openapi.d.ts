@@ -836,7 +836,40 @@ export interface paths {
                                 };
                                 customerId: string;
                                 /** @description the commission: rule-set version, level, rate, the caps and the room each left */
-                                explanation: unknown;
+                                explanation: {
+                                    cappedBaseYunqi: number;
+                                    caps: {
+                                        /** @description this cap reduced the amount */
+                                        bound: boolean;
+                                        /** @enum {string} */
+                                        cap: "perOrderPaid" | "perCustomerPaid" | "perCustomerReward";
+                                        /** @description null: no such cap at this level */
+                                        limitYunqi: number | null;
+                                        /** @description room left before this order; null: unlimited */
+                                        roomBeforeYunqi: number | null;
+                                        /** @enum {string} */
+                                        rule: "R-ORD-6" | "R-ORD-7";
+                                    }[];
+                                    /** @enum {string} */
+                                    capScope: "association" | "order";
+                                    /** @enum {string} */
+                                    kind: "first_purchase" | "later_purchase";
+                                    /** @enum {string} */
+                                    level: "L1" | "L2" | "L3" | "L4" | "L5";
+                                    paidYunqi: number;
+                                    /** @enum {string} */
+                                    productCategory: "core" | "strategic" | "none";
+                                    rate: string;
+                                    /** @enum {string} */
+                                    rateSource: "strategicRate" | "firstPurchaseRate" | "laterPurchaseRate";
+                                    rewardYunqi: number;
+                                    /** @constant */
+                                    rounding: "ROUND_DOWN";
+                                    ruleSetVersion: string;
+                                    /** @description one English sentence */
+                                    summary: string;
+                                    uncappedRewardYunqi: number;
+                                } | null;
                                 failure: {
                                     at: string;
                                     error: string;
@@ -2190,7 +2223,40 @@ export interface paths {
                             };
                             customerId: string;
                             /** @description the commission: rule-set version, level, rate, the caps and the room each left */
-                            explanation: unknown;
+                            explanation: {
+                                cappedBaseYunqi: number;
+                                caps: {
+                                    /** @description this cap reduced the amount */
+                                    bound: boolean;
+                                    /** @enum {string} */
+                                    cap: "perOrderPaid" | "perCustomerPaid" | "perCustomerReward";
+                                    /** @description null: no such cap at this level */
+                                    limitYunqi: number | null;
+                                    /** @description room left before this order; null: unlimited */
+                                    roomBeforeYunqi: number | null;
+                                    /** @enum {string} */
+                                    rule: "R-ORD-6" | "R-ORD-7";
+                                }[];
+                                /** @enum {string} */
+                                capScope: "association" | "order";
+                                /** @enum {string} */
+                                kind: "first_purchase" | "later_purchase";
+                                /** @enum {string} */
+                                level: "L1" | "L2" | "L3" | "L4" | "L5";
+                                paidYunqi: number;
+                                /** @enum {string} */
+                                productCategory: "core" | "strategic" | "none";
+                                rate: string;
+                                /** @enum {string} */
+                                rateSource: "strategicRate" | "firstPurchaseRate" | "laterPurchaseRate";
+                                rewardYunqi: number;
+                                /** @constant */
+                                rounding: "ROUND_DOWN";
+                                ruleSetVersion: string;
+                                /** @description one English sentence */
+                                summary: string;
+                                uncappedRewardYunqi: number;
+                            } | null;
                             failure: {
                                 at: string;
                                 error: string;
