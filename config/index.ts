@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   /** What-if runs: customers judged per batch (one checkpoint each), and how long one activity runs before it reports progress. */
   SIMULATION_BATCH_CUSTOMERS: z.coerce.number().int().min(1).max(10_000).default(1000),
   SIMULATION_SLICE_SECONDS: z.coerce.number().positive().default(10),
+  /** The nightly reconciliation sweep runs at this hour, China Standard Time (the Schedule npm start registers). */
+  RECONCILIATION_HOUR: z.coerce.number().int().min(0).max(23).default(3),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
