@@ -9,6 +9,7 @@ import { createOrderActivities } from './orders';
 import { createWithdrawalActivities } from './withdrawals';
 import { createDeliveryActivities } from './deliveries';
 import { createSimulationActivities } from './simulations';
+import { createReconciliationActivities } from './reconciliation';
 
 export type { ActivityDeps } from './deps';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWithdrawalActivities(deps),
     ...createDeliveryActivities(deps),
     ...createSimulationActivities(deps),
+    ...createReconciliationActivities(deps),
   };
 }
 

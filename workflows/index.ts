@@ -4,3 +4,4 @@ export * from './orders';
 export * from './withdrawals';
 export * from './deliveries';
 export * from './simulations';
+export * from './reconciliation';
