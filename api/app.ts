@@ -17,6 +17,7 @@ import { ruleSetsRoutes } from './routes/rulesets';
 import { metricsRoutes } from './routes/metrics';
 import { webhooksRoutes } from './routes/webhooks';
 import { simulationsRoutes } from './routes/simulations';
+import { reconciliationRoutes } from './routes/reconciliation';
 
 /** The API is built from the same dependencies as the services. */
 export type ApiDeps = Deps;
@@ -34,6 +35,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   metricsRoutes(api, deps);
   webhooksRoutes(api, deps);
   simulationsRoutes(api, deps);
+  reconciliationRoutes(api, deps);
   return api;
 }
 
