@@ -12,6 +12,7 @@ import { createSql } from './db/client';
 import { createLogger } from './lib/logger';
 import { openConfiguredRuleBook } from './services/rulesets/book';
 import { createMetrics } from './services/metrics';
+import { startOperations } from './services/operations';
 import { serveMetrics } from './lib/metrics-http';
 import { ephemeralPort, installRuntime } from './lib/temporal-runtime';
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const ruleBook = await openConfiguredRuleBook(sql, config, logger);
   const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
   const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleWorkflows() });
+  await startOperations(deps);
   const stopMetrics = await serveWorkerMetrics(config, deps);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
   await worker.run();

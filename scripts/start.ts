@@ -18,6 +18,7 @@ import { migrate } from '../db/migrate';
 import { createApp } from '../api/app';
 import { bundleWorkflows, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
 import { installRuntime } from '../lib/temporal-runtime';
+import { startOperations } from '../services/operations';
 import { createLogger } from '../lib/logger';
 import { openConfiguredRuleBook } from '../services/rulesets/book';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
       },
     });
 
+    await startOperations(workerDeps);
     const stopMetrics = await serveWorkerMetrics(config, workerDeps);
     if (stopMetrics) stoppers.push({ name: 'metrics', stop: stopMetrics });
 
