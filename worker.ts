@@ -15,11 +15,19 @@ import { createMetrics } from './services/metrics';
 import { startOperations } from './services/operations';
 import { serveMetrics } from './lib/metrics-http';
 import { ephemeralPort, installRuntime } from './lib/temporal-runtime';
+import { TRACING_WORKFLOW_INTERCEPTORS, createTracing, type Tracing } from './lib/tracing';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
-export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/** The workflow bundle; with tracing, it holds the OpenTelemetry workflow interceptors. */
+export async function bundleWorkflows(opts: { tracing?: boolean } = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}) });
+}
+
+/** Tracing as the settings ask (TRACING_EXPORTER), or null when it is off. */
+export function configuredTracing(config: Config): Tracing | null {
+  if (config.TRACING_EXPORTER === 'off') return null;
+  return createTracing({ exporter: config.TRACING_EXPORTER, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
 }
 
 const noop = () => undefined;
@@ -30,6 +38,8 @@ export async function createWorker(opts: {
   config: Config;
   deps: ActivityDeps;
   workflowBundle: { code: string } | { codePath: string };
+  /** Tracing on: the bundle must be made with bundleWorkflows({ tracing: true }). */
+  tracing?: Tracing | null;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -37,6 +47,7 @@ export async function createWorker(opts: {
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
+    ...(opts.tracing?.workerOptions ?? {}),
   });
 }
 
@@ -66,16 +77,18 @@ async function main(): Promise<void> {
   const sql = createSql(loaded.DATABASE_URL);
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE });
+  const tracing = configuredTracing(config);
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
   const ruleBook = await openConfiguredRuleBook(sql, config, logger);
   const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
-  const worker = await createWorker({ connection, config, deps, workflowBundle: await bundleWorkflows() });
+  const worker = await createWorker({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
   await startOperations(deps);
   const stopMetrics = await serveWorkerMetrics(config, deps);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
   await worker.run();
   await stopMetrics?.();
   await ruleBook.close();
+  await tracing?.shutdown();
   await sql.end();
 }
 

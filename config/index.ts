@@ -61,6 +61,11 @@ export const ConfigSchema = z.object({
   SIMULATION_SLICE_SECONDS: z.coerce.number().positive().default(10),
   /** The nightly reconciliation sweep runs at this hour, China Standard Time (the Schedule npm start registers). */
   RECONCILIATION_HOUR: z.coerce.number().int().min(0).max(23).default(3),
+  /** OpenTelemetry tracing (the Temporal SDK's v2 interceptors), off unless chosen: spans to the console, or over OTLP/HTTP. */
+  TRACING_EXPORTER: z.enum(['off', 'console', 'otlp']).default('off'),
+  /** The OTLP/HTTP endpoint (spans go to <endpoint>/v1/traces); unset: the exporter's default, http://localhost:4318. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_SERVICE_NAME: z.string().min(1).default('ambassador-settlement'),
   /** Base URL used in promotion links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */

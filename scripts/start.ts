@@ -16,7 +16,7 @@ import { createSql, type Sql } from '../db/client';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { createApp } from '../api/app';
-import { bundleWorkflows, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
+import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
 import { installRuntime } from '../lib/temporal-runtime';
 import { startOperations } from '../services/operations';
 import { createLogger } from '../lib/logger';
@@ -174,12 +174,14 @@ async function main(): Promise<void> {
     stoppers.push({ name: 'temporal client', stop: () => connection.close() });
     const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTE_KEYS);
     if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const tracing = configuredTracing(config);
+    if (tracing) stoppers.push({ name: 'tracing', stop: () => tracing.shutdown() });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
 
     const workerLogger = createLogger(config, 'worker');
     const nativeConnection = await NativeConnection.connect({ address });
     const workerDeps = { sql, client, config, logger: workerLogger, ruleBook };
-    const worker = await createWorker({ connection: nativeConnection, config, deps: workerDeps, workflowBundle: await bundleWorkflows() });
+    const worker = await createWorker({ connection: nativeConnection, config, deps: workerDeps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
     const running = worker.run();
     stoppers.push({
       name: 'worker',
