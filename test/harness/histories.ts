@@ -10,7 +10,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
-/** Histories of the operations workflows (deliveries, simulations, reconciliation); test/ops-replay.test.ts replays them. */
+/** Histories of the operations workflows (deliveries, simulations, reconciliation); test/replay.test.ts replays them (and test/tracing.test.ts, with tracing on and off). */
 export const OPS_HISTORIES_DIR = path.join(HISTORIES_DIR, 'ops');
 
 export async function keepHistory(handle: WorkflowHandle, name: string, dir = HISTORIES_DIR): Promise<void> {
