@@ -32,13 +32,15 @@ function startScript(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, what: string, run?: Started): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fn().catch(() => false)) return;
+    // A script that stopped will not turn ready: say so at once, with what it printed.
+    if (run && run.child.exitCode !== null) throw new Error(`the script exited (${run.child.exitCode}) before ${what}; it printed:\n${run.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${run ? `; the script printed:\n${run.output().slice(-4000)}` : ''}`);
 }
 
 function processesMentioning(text: string): string[] {
@@ -73,7 +75,7 @@ test('start script: /readyz turns 200, the UI lists the namespace, SIGTERM leave
   const env = { ...p, DATA_DIR: dataDir };
   const first = startScript(env);
   const api = `http://127.0.0.1:${p.API_PORT}`;
-  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200');
+  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200', first);
   expect(first.output()).toContain(`http://127.0.0.1:${p.TEMPORAL_UI_PORT}`);
   const ns = await (await fetch(`http://127.0.0.1:${p.TEMPORAL_UI_PORT}/api/v1/namespaces`)).json();
   expect(JSON.stringify(ns)).toContain('"default"');
@@ -86,7 +88,7 @@ test('start script: /readyz turns 200, the UI lists the namespace, SIGTERM leave
   expect(processesMentioning(dataDir)).toEqual([]);
 
   const second = startScript(env);
-  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200 after restart');
+  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200 after restart', second);
   expect(second.output()).toContain('database schema up to date');
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
@@ -118,7 +120,7 @@ test('start script end to end: a click and an order through REST reach the ops t
   const api = `http://127.0.0.1:${p.API_PORT}`;
   const ui = `http://127.0.0.1:${p.TEMPORAL_UI_PORT}/api/v1/namespaces/default/workflows`;
   try {
-    await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200');
+    await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200', run);
     const call = async (method: string, route: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${api}${route}`, {
         method,
