@@ -53,7 +53,7 @@ export function createWithdrawalActivities(deps: ActivityDeps) {
     async releaseWithdrawal(input: { withdrawalId: string; reason: string }): Promise<WithdrawalWorkflowResult> {
       const found = provider.find ? await provider.find(input.withdrawalId) : null;
       if (found) return settled(await settleOnLedger(sql, { withdrawalId: input.withdrawalId, providerRef: found.providerRef, nowMs: Date.now() }));
-      return settled(await releaseOnLedger(sql, { ...input, nowMs: Date.now() }));
+      return settled(await releaseOnLedger(sql, { ...input, nowMs: Date.now(), ruleBook: deps.ruleBook }));
     },
   };
 }
