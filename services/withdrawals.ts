@@ -29,6 +29,7 @@ import { completedValidOrders } from '../db/repositories/orders';
 import * as repo from '../db/repositories/withdrawals';
 import { LedgerError, ambassador, postEntry, system } from '../ledger';
 import { withAmbassadorLock } from '../ledger/locks';
+import { takeLatePayout } from './late-payouts';
 import { postRecordedTaxRefunds, recomputeMonthTax } from './withdrawal-tax';
 
 export type RefusalCode = WithdrawalRefusalCode | 'insufficient_available';
@@ -138,16 +139,20 @@ export async function requestWithdrawal(sql: Sql, input: WithdrawalRequestInput)
 /**
  * The provider paid: post the tax line and the payout (and any tax refund the month's
  * recomputation recorded for it while it was in flight), mark paid. Idempotent: settling a paid
- * withdrawal again changes nothing; settling a failed one is an error (it was released).
+ * withdrawal again changes nothing; settling one that was released takes the late payout into
+ * the ledger (services/late-payouts.ts), never an error that a retry would meet again.
  * Holds the ambassador lock: a tax refund posts to `available`.
  */
-export async function settleWithdrawal(sql: Sql, input: { withdrawalId: string; providerRef: string; nowMs: number }): Promise<repo.WithdrawalRow> {
+export async function settleWithdrawal(
+  sql: Sql,
+  input: { withdrawalId: string; providerRef: string; nowMs: number; ruleBook?: RuleBook },
+): Promise<repo.WithdrawalRow> {
   const peek = await repo.getWithdrawal(sql, input.withdrawalId);
   if (!peek) throw new repo.UnknownWithdrawalError(`withdrawal ${input.withdrawalId} not found`);
   return withAmbassadorLock(sql, peek.ambassador_id, async (tx) => {
     const w = await repo.lockWithdrawal(tx, input.withdrawalId);
     if (w.status === 'paid') return w;
-    if (w.status === 'failed') throw new LedgerError('withdrawal_failed', `withdrawal ${w.id} failed and was released; it cannot be paid`);
+    if (w.status === 'failed') return takeLatePayout(tx, w, { providerRef: input.providerRef, nowMs: input.nowMs, ruleBook: input.ruleBook ?? defaultRuleBook() });
     const base = { ambassadorId: w.ambassador_id, withdrawalId: w.id, ruleSetVersion: w.rule_set_version };
     if (w.tax_yunqi > 0) {
       await postEntry(tx, {

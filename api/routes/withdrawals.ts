@@ -54,6 +54,7 @@ export const WithdrawalView = z.object({
   requestedAt: z.string(),
   paidAt: z.string().nullable(),
   failedAt: z.string().nullable(),
+  paidAfterReleaseAt: z.string().nullable().describe('the provider paid after the withdrawal had been released; the payout was taken back from available'),
 });
 
 export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView> {
@@ -91,6 +92,7 @@ export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView>
     requestedAt: w.requested_at.toISOString(),
     paidAt: w.paid_at?.toISOString() ?? null,
     failedAt: w.failed_at?.toISOString() ?? null,
+    paidAfterReleaseAt: w.paid_after_release_at?.toISOString() ?? null,
   };
 }
 

@@ -41,6 +41,8 @@ export interface WithdrawalRow {
   requested_at: Date;
   paid_at: Date | null;
   failed_at: Date | null;
+  /** A payout that showed up after the release was taken into the ledger (migration 011). */
+  paid_after_release_at: Date | null;
   updated_at: Date;
 }
 
@@ -151,6 +153,15 @@ export async function recordPayoutError(sql: Sql, withdrawalId: string, message:
 export async function markPaid(tx: Sql, withdrawalId: string, providerRef: string, atMs: number): Promise<WithdrawalRow> {
   const [row] = await tx<WithdrawalRow[]>`
     UPDATE withdrawals SET status = 'paid', provider_ref = ${providerRef}, paid_at = ${new Date(atMs)}, last_payout_error = NULL, updated_at = now()
+     WHERE id = ${withdrawalId} RETURNING *`;
+  return row!;
+}
+
+/** A released withdrawal the provider paid all the same: paid, keeping when it had failed. */
+export async function markPaidAfterRelease(tx: Sql, withdrawalId: string, providerRef: string, atMs: number): Promise<WithdrawalRow> {
+  const [row] = await tx<WithdrawalRow[]>`
+    UPDATE withdrawals SET status = 'paid', provider_ref = ${providerRef}, paid_at = ${new Date(atMs)}, paid_after_release_at = ${new Date(atMs)},
+                           updated_at = now()
      WHERE id = ${withdrawalId} RETURNING *`;
   return row!;
 }
