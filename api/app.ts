@@ -11,6 +11,7 @@ import { customersRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
 import { withdrawalsRoutes } from './routes/withdrawals';
+import { reconciliationRoutes } from './routes/reconciliation';
 
 /** The API is built from the same dependencies as the services. */
 export type ApiDeps = Deps;
@@ -23,6 +24,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   clicksRoutes(api, deps);
   ordersRoutes(api, deps);
   withdrawalsRoutes(api, deps);
+  reconciliationRoutes(api, deps);
   return api;
 }
 

@@ -45,6 +45,14 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** The reconciliation sweep (a Temporal Schedule): how often it runs. */
+  RECONCILIATION_EVERY_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** A withdrawal reserved this long without a running workflow is resumed or released. */
+  RECONCILIATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** A withdrawal still open after this long is reported (its payout retries span about 36 h). */
+  RECONCILIATION_STALE_SECONDS: z.coerce.number().int().min(0).default(172_800),
+  /** Released withdrawals of the last this many days are checked for a late payout. */
+  RECONCILIATION_LATE_PAYOUT_DAYS: z.coerce.number().int().min(1).max(400).default(30),
   /** Workflows set CustomerId/AmbassadorId/OrderState search attributes (`npm start` registers them). */
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

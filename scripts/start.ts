@@ -23,6 +23,8 @@ import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
 import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { stopChild } from '../lib/child-process';
+import { ensureReconciliationSchedule } from '../contracts/reconciliation/client';
+import { RECONCILIATION_SCHEDULE_ID } from '../contracts/reconciliation';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -187,6 +189,9 @@ async function main(): Promise<void> {
         await nativeConnection.close();
       },
     });
+
+    await ensureReconciliationSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everySeconds: config.RECONCILIATION_EVERY_SECONDS });
+    log(`reconciliation sweep scheduled every ${config.RECONCILIATION_EVERY_SECONDS} s (schedule ${RECONCILIATION_SCHEDULE_ID})`);
 
     const app = createApp({ sql, client, config, logger: createLogger(config, 'api'), ruleBook });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {
