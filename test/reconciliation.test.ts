@@ -43,11 +43,11 @@ async function earner(cny: number): Promise<FixtureAmbassador> {
 /** Triggers the schedule and waits for the run it starts to record its findings. */
 async function sweep(history?: string): Promise<ReconciliationFinding[]> {
   await ensureReconciliationSchedule(ctx.client, { taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, everySeconds: 86_400 });
-  const [{ n: before }] = await ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM reconciliation_runs`;
+  const runs = async () => (await ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM reconciliation_runs`)[0]!.n;
+  const before = await runs();
   await triggerReconciliation(ctx.client);
   for (let i = 0; i < 200; i++) {
-    const [{ n }] = await ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM reconciliation_runs`;
-    if (n > before!) break;
+    if ((await runs()) > before) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const res = await request(app).get('/v1/ops/reconciliation').set('Authorization', OPS);

@@ -6,7 +6,6 @@
  * plus the statements (api/routes/ledger.ts): balance and ledger.
  * Every query is scoped by the ambassador of the token; nothing takes an ambassador id as input.
  */
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { CnyAmountSchema, cnyToYunqi, yunqiToCny } from '../../domain/money';
 import { IdempotencyKeyReusedError } from '../../db/repositories/idempotency';
@@ -14,7 +13,8 @@ import { getWithdrawal, listWithdrawals, type WithdrawalRow } from '../../db/rep
 import type { Deps } from '../../services/deps';
 import { requestWithdrawalOnce } from '../../services/withdrawal-requests';
 import type { AuthedAmbassador } from '../auth';
-import { HttpError, errorBody, notFound, unprocessable } from '../errors';
+import { errorBody, notFound, unprocessable } from '../errors';
+import { perMinuteLimit } from '../rate-limit';
 import type { ApiRegistry } from '../registry';
 import { PageQuery, decodeCursor, encodeCursor } from '../schemas';
 import { ledgerRoutes } from './ledger';
@@ -115,16 +115,9 @@ const isWithdrawalCursor = (v: unknown[]): v is [string, string] => v.length ===
 export function withdrawalsRoutes(api: ApiRegistry, deps: Deps): void {
   const { sql, config } = deps;
 
-  // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication).
-  const moneyLimit = rateLimit({
-    windowMs: 60_000,
-    limit: config.RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => `ambassador:${me(res).id}`,
-    handler: (_req, _res, next) =>
-      next(new HttpError(429, 'rate_limited', `at most ${config.RATE_LIMIT_PER_MINUTE} money-moving requests per minute; try again later`)),
-  });
+  // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication), counted
+  // in Postgres so every replica shares the count.
+  const moneyLimit = perMinuteLimit({ sql, name: 'withdrawals', limit: config.RATE_LIMIT_PER_MINUTE, what: 'money-moving requests', key: (res) => `ambassador:${me(res).id}` });
 
   api.add({
     method: 'post',
