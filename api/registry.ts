@@ -109,7 +109,7 @@ export class ApiRegistry {
       addParams(route.query, 'query');
       addParams(route.headers, 'header');
       const security =
-        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerHeader: [] }] : [{ [`${route.auth}Token`]: [] }];
+        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerAssertion: [] }] : [{ [`${route.auth}Token`]: [] }];
       const responses: Record<string, unknown> = {};
       for (const [status, r] of Object.entries(route.responses)) {
         responses[status] = {
@@ -138,7 +138,13 @@ export class ApiRegistry {
           ambassadorToken: { type: 'http', scheme: 'bearer', description: 'token returned once when the ambassador joins' },
           serviceToken: { type: 'http', scheme: 'bearer', description: 'order and identity systems' },
           opsToken: { type: 'http', scheme: 'bearer', description: 'operations staff' },
-          customerHeader: { type: 'apiKey', in: 'header', name: 'X-Customer-Id', description: 'logged-in customer, set by the identity gateway' },
+          customerAssertion: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Customer-Assertion',
+            description:
+              'the logged-in customer, asserted by the identity gateway: v1.<customerId>.<expiresAt epoch seconds>.<base64url HMAC-SHA256(CUSTOMER_ASSERTION_SECRET, "v1.<customerId>.<expiresAt>")>',
+          },
         },
         schemas: {
           Error: {

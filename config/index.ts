@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Keyed-hash secret for customer identity attributes (ID number, phone, email). */
   IDENTITY_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-identity-secret-change-me'),
+  /** Key of the identity gateway's signed customer assertions (X-Customer-Assertion at the link). */
+  CUSTOMER_ASSERTION_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-customer-assertion-secret-change-me'),
+  /** The longest an assertion may be valid ahead of now. */
+  CUSTOMER_ASSERTION_MAX_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Bearer token of the order and identity systems. */
   SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-service-token-change-me'),
   /** Bearer token of operations staff. */
