@@ -45,8 +45,8 @@ export const ConfigSchema = z.object({
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-ops-token-change-me'),
   /** Optional JSON file with a rule-set table replacing the defaults (validated on load). */
   RULESET_FILE: optionalString,
-  /** Base URL used in promotion links. */
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Base URL used in promotion links; unset: the address the API listens on (API_HOST, API_PORT). */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** The reconciliation sweep (a Temporal Schedule): how often it runs. */
@@ -61,7 +61,13 @@ export const ConfigSchema = z.object({
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
+
+/** The API's own address as a URL (a wildcard host is reached on the loopback address). */
+export function listenUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -72,5 +78,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return { ...result.data, PUBLIC_BASE_URL: result.data.PUBLIC_BASE_URL ?? listenUrl(result.data.API_HOST, result.data.API_PORT) };
 }
