@@ -120,7 +120,10 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     auth: 'service',
     params: z.object({ id: IdSchema }),
     body: IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now') }),
-    responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
+    responses: {
+      200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) },
+      422: { description: 'changed_at_out_of_bounds: changedAt in the future' },
+    },
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
       notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');
