@@ -39,6 +39,19 @@ function issues(err: z.ZodError, where: string) {
   return err.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+const errorResponse = (description: string) => ({ description });
+
+/** The answers every route of its kind can give, documented without each route repeating them. */
+function impliedResponses(route: AnyRoute): Route<AnyObject, AnyObject, z.ZodType>['responses'] {
+  const out: Route<AnyObject, AnyObject, z.ZodType>['responses'] = {};
+  if (route.params || route.query || route.headers || route.body) out[400] = errorResponse('validation_failed (details: the field paths and what is wrong), or malformed JSON');
+  if (route.auth !== 'none') out[401] = errorResponse('unauthorized: the credentials this route needs are missing or wrong');
+  if (route.params) out[404] = errorResponse('not_found: nothing of that id');
+  if (route.body) out[413] = errorResponse('body_too_large: the JSON body is larger than API_BODY_LIMIT');
+  out[503] = errorResponse('shutting_down (Retry-After), or a dependency is unavailable');
+  return out;
+}
+
 export class ApiRegistry {
   readonly routes: AnyRoute[] = [];
 
@@ -111,10 +124,15 @@ export class ApiRegistry {
       const security =
         route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerAssertion: [] }] : [{ [`${route.auth}Token`]: [] }];
       const responses: Record<string, unknown> = {};
-      for (const [status, r] of Object.entries(route.responses)) {
+      for (const [status, r] of Object.entries({ ...impliedResponses(route), ...route.responses })) {
+        const errorShape = !r.schema && Number(status) >= 400;
         responses[status] = {
           description: r.description,
-          ...(r.schema ? { content: { 'application/json': { schema: toSchema(r.schema, 'output') } } } : {}),
+          ...(r.schema
+            ? { content: { 'application/json': { schema: toSchema(r.schema, 'output') } } }
+            : errorShape
+              ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+              : {}),
         };
       }
       responses.default = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

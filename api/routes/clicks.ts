@@ -61,6 +61,7 @@ export function clicksRoutes(api: ApiRegistry, deps: Deps): void {
       202: { description: 'the click was recorded in the customer’s association workflow', schema: ClickResultSchema },
       401: { description: 'not_logged_in (no assertion) or invalid_customer_assertion (forged, malformed or expired): no click is recorded' },
       404: { description: 'unknown usercode' },
+      422: { description: 'no_rule_set: no rule set is in force now' },
     },
     handler: async ({ params, query }, _req, res) => {
       const customerId = res.locals.customerId as string;
@@ -84,7 +85,7 @@ export function clicksRoutes(api: ApiRegistry, deps: Deps): void {
     responses: {
       202: { description: 'recorded in the customer’s association workflow', schema: ClickResultSchema },
       404: { description: 'unknown usercode (recorded in the timeline as refused)' },
-      422: { description: 'occurredAt in the future' },
+      422: { description: 'occurred_at_in_future, or no_rule_set at occurredAt' },
     },
     handler: async ({ body }) => {
       const now = nowOf(deps);
