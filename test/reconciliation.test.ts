@@ -4,7 +4,6 @@
  * withdrawal whose workflow never started, release one whose workflow ended, take a late payout
  * into the ledger and report stale ones; GET /v1/ops/reconciliation shows the latest findings.
  */
-import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
@@ -12,12 +11,11 @@ import type { TestContext } from './harness/context';
 import { createTestApp } from './harness/context';
 import { useTestApp } from './harness/use-harness';
 import { keepHistory } from './harness/histories';
-import { completedOrder, createAmbassador, type FixtureAmbassador } from './harness/ledger-fixtures';
+import { CNY, withdrawalMoves } from './harness/withdrawal-fixtures';
 import { ambassadorBalances } from '../ledger';
 import { setPayoutFault, simulateLatePayout } from '../payouts';
 import { ensureReconciliationSchedule, triggerReconciliation } from '../contracts/reconciliation/client';
 import { RECONCILIATION_SCHEDULE_ID, type ReconciliationFinding } from '../contracts/reconciliation';
-import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
@@ -28,17 +26,8 @@ useTestApp((x) => ({ ctx, app } = x), {
   env: { RATE_LIMIT_PER_MINUTE: '10000', RECONCILIATION_GRACE_SECONDS: '0', RECONCILIATION_STALE_SECONDS: '3600' },
 });
 
-const CNY = 100;
 const OPS = 'Bearer dev-ops-token-change-me';
-const withdraw = (a: FixtureAmbassador, amount: string, on: Express = app) =>
-  request(on).post('/v1/ambassadors/me/withdrawals').set('Authorization', a.auth).set('Idempotency-Key', crypto.randomUUID()).send({ amount });
-const settled = (id: string): Promise<WithdrawalWorkflowResult> => ctx.client.workflow.getHandle(`withdrawal:${id}`).result();
-
-async function earner(cny: number): Promise<FixtureAmbassador> {
-  const a = await createAmbassador(ctx.sql);
-  await completedOrder(ctx.sql, a.id, cny * CNY);
-  return a;
-}
+const { withdraw, settled, earner } = withdrawalMoves(() => ({ ctx, app }));
 
 /** Triggers the schedule and waits for the run it starts to record its findings. */
 async function sweep(history?: string): Promise<ReconciliationFinding[]> {
@@ -67,7 +56,7 @@ test('a withdrawal reserved whose workflow never started (the API died between c
   const down = { workflow: { start: async () => Promise.reject(new Error('Temporal unreachable')) } } as unknown as Client;
   const { createApp } = await import('../api/app');
   const broken = createApp({ sql: ctx.sql, client: down, config: ctx.config, logger: ctx.deps.logger, ruleBook: ctx.deps.ruleBook });
-  const res = await withdraw(a, '100.00', broken);
+  const res = await withdraw(a, '100.00', { on: broken });
   expect(res.body.status).toBe('reserved');
   const findings = await sweep('reconciliation-sweep-resumed');
   expect(about(findings, res.body.id)).toEqual([expect.objectContaining({ check: 'withdrawals_without_workflow', severity: 'info', action: 'resumed' })]);
@@ -104,7 +93,7 @@ test('a withdrawal still open long after its request is reported as stale', asyn
   const a = await earner(1000);
   await setPayoutFault(ctx.sql, { ambassadorId: a.id }, { mode: 'transient' });
   const twoHoursAgo = await createTestApp(ctx, { now: () => Date.now() - 2 * 3600_000 });
-  const res = await withdraw(a, '100.00', twoHoursAgo);
+  const res = await withdraw(a, '100.00', { on: twoHoursAgo });
   const findings = await sweep();
   expect(about(findings, res.body.id)).toEqual([expect.objectContaining({ check: 'stale_withdrawals', severity: 'warning', action: 'reported' })]);
   await ctx.client.workflow.getHandle(`withdrawal:${res.body.id}`).terminate('test over');

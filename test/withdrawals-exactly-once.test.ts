@@ -5,37 +5,24 @@
  * and with the local provider failing, timing out, hanging or losing its answer at every step, no
  * yunqi is paid twice or lost.
  */
-import crypto from 'node:crypto';
-import request from 'supertest';
 import type { Express } from 'express';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { CancelledFailure } from '@temporalio/activity';
 import type { TestContext } from './harness/context';
 import { useTestApp } from './harness/use-harness';
 import { keepHistory } from './harness/histories';
-import { completedOrder, createAmbassador, type FixtureAmbassador } from './harness/ledger-fixtures';
+import { CNY, withdrawalMoves } from './harness/withdrawal-fixtures';
 import { ambassadorBalances, systemBalance } from '../ledger';
 import { localPayoutCalls, setPayoutFault, simulateLatePayout, type PayoutFault } from '../payouts';
 import { createWithdrawalActivities } from '../activities/withdrawals';
-import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
 
 useTestApp((x) => ({ ctx, app } = x), { env: { RATE_LIMIT_PER_MINUTE: '10000' }, ledgerSound: true });
 
-const CNY = 100;
-const withdraw = (a: FixtureAmbassador, amount: string) =>
-  request(app).post('/v1/ambassadors/me/withdrawals').set('Authorization', a.auth).set('Idempotency-Key', crypto.randomUUID()).send({ amount });
-const get = (a: FixtureAmbassador, path: string) => request(app).get(path).set('Authorization', a.auth);
+const { withdraw, get, settled, earner } = withdrawalMoves(() => ({ ctx, app }));
 const handle = (id: string) => ctx.client.workflow.getHandle(`withdrawal:${id}`);
-const settled = (id: string): Promise<WithdrawalWorkflowResult> => handle(id).result();
-
-async function earner(cny: number): Promise<FixtureAmbassador> {
-  const a = await createAmbassador(ctx.sql);
-  await completedOrder(ctx.sql, a.id, cny * CNY);
-  return a;
-}
 
 async function payoutsOf(id: string): Promise<number> {
   const [row] = await ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM local_payouts WHERE idempotency_key = ${id}`;

@@ -4,33 +4,21 @@
  * ambassador (withdrawal.tax_refunded: tax_payable → available, linked to the withdrawal it
  * corrects), whether the others are paid already or still in flight.
  */
-import crypto from 'node:crypto';
-import request from 'supertest';
 import type { Express } from 'express';
 import type { TestContext } from './harness/context';
 import { useTestApp } from './harness/use-harness';
-import { completedOrder, createAmbassador, type FixtureAmbassador } from './harness/ledger-fixtures';
+import type { FixtureAmbassador } from './harness/ledger-fixtures';
+import { CNY, withdrawalMoves } from './harness/withdrawal-fixtures';
 import { ambassadorBalances } from '../ledger';
 import { setPayoutFault } from '../payouts';
 import { releaseWithdrawal, settleWithdrawal } from '../services/withdrawals';
-import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
 
 useTestApp((x) => ({ ctx, app } = x), { env: { RATE_LIMIT_PER_MINUTE: '10000' }, ledgerSound: true });
 
-const CNY = 100;
-const withdraw = (a: FixtureAmbassador, amount: string) =>
-  request(app).post('/v1/ambassadors/me/withdrawals').set('Authorization', a.auth).set('Idempotency-Key', crypto.randomUUID()).send({ amount });
-const get = (a: FixtureAmbassador, path: string) => request(app).get(path).set('Authorization', a.auth);
-const settled = (id: string): Promise<WithdrawalWorkflowResult> => ctx.client.workflow.getHandle(`withdrawal:${id}`).result();
-
-async function earner(cny: number): Promise<FixtureAmbassador> {
-  const a = await createAmbassador(ctx.sql);
-  await completedOrder(ctx.sql, a.id, cny * CNY);
-  return a;
-}
+const { withdraw, get, settled, earner } = withdrawalMoves(() => ({ ctx, app }));
 
 /** Tax that stays withheld for the ambassador's withdrawals: tax lines less tax refunds. */
 async function taxKept(a: FixtureAmbassador): Promise<number> {
