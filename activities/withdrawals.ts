@@ -21,9 +21,19 @@ const settled = (w: WithdrawalRow): WithdrawalWorkflowResult => ({
   failureReason: w.failure_reason,
 });
 
+/** The activity's context, or none when the function is called directly (tests, scripts). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `fn` heartbeating every PAYOUT_HEARTBEAT_EVERY_MS; `fn` gets the attempt's cancellation signal. */
-async function heartbeating<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ctx = Context.current();
+async function heartbeating<T>(fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  const ctx = activityContext();
+  if (!ctx) return fn(undefined);
   ctx.heartbeat();
   const timer = setInterval(() => ctx.heartbeat(), PAYOUT_HEARTBEAT_EVERY_MS);
   try {
@@ -55,8 +65,8 @@ export function createWithdrawalActivities(deps: ActivityDeps) {
       try {
         return await heartbeating((signal) => provider.pay({ idempotencyKey: w.id, ambassadorId: w.ambassador_id, netYunqi: w.net_yunqi }, { signal }));
       } catch (err) {
-        const signal = Context.current().cancellationSignal;
-        if (signal.aborted) throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure(`payout of ${w.id} cancelled`);
+        const signal = activityContext()?.cancellationSignal;
+        if (signal?.aborted) throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure(`payout of ${w.id} cancelled`);
         const e = err as Error;
         await recordPayoutError(sql, w.id, `${e.name}: ${e.message}`);
         if (err instanceof PayoutRejectedError) {
