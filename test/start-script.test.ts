@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../config';
 import { freePort } from './harness/ports';
 
@@ -214,6 +215,19 @@ test('start script end to end: a click and an order through REST reach the ops t
     }, 30_000, 'the payout');
     const balance = (await call('GET', '/v1/ambassadors/me/balance', token)).body;
     expect(balance.available).toMatchObject({ yunqi: 0 });
+
+    // The reconciliation sweep is a schedule npm start registered; triggered, its run's findings are on the ops endpoint.
+    const connection = await Connection.connect({ address: `127.0.0.1:${p.TEMPORAL_PORT}` });
+    try {
+      const schedule = new Client({ connection }).schedule.getHandle('reconciliation-sweep');
+      expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliationSweep' });
+      await schedule.trigger();
+      await waitFor(async () => (await call('GET', '/v1/ops/reconciliation', ops)).body.latest !== null, 30_000, 'a sweep run');
+    } finally {
+      await connection.close();
+    }
+    // Promotion links use the address the API listens on.
+    expect((await call('GET', '/v1/ambassadors/me/link', token)).body.url).toBe(`${api}/r/${ambassador.usercode}`);
   } finally {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
