@@ -85,6 +85,19 @@ export function withholdingTax(input: WithholdingInput, taxTable: TaxTable): Wit
   };
 }
 
+/** How the month's aggregation gave a withholding (R-WD-4): what a withdrawal and its preview show. */
+export function withholdingExplanation(input: WithholdingInput, w: Withholding, taxTable: TaxTable) {
+  return {
+    table: taxTable.name,
+    monthGrossBeforeYunqi: input.monthGrossBeforeYunqi,
+    taxWithheldBeforeYunqi: input.taxWithheldBeforeYunqi,
+    monthGrossYunqi: w.monthGrossYunqi,
+    monthTaxYunqi: w.monthTaxYunqi,
+    taxableYunqi: w.taxableYunqi,
+    bracket: w.bracket,
+  };
+}
+
 /** R-WD-4: the tax on one month's income (what the month's withholdings should add up to). */
 export function monthTaxYunqi(incomeYunqi: number, taxTable: TaxTable): number {
   assertSafeInt(incomeYunqi, 'incomeYunqi');

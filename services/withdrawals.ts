@@ -21,7 +21,7 @@
 import { withdrawalWorkflowId } from '../contracts/withdrawals';
 import { yunqiToCny } from '../domain/money';
 import { defaultRuleBook, type RuleBook } from '../domain/rulesets';
-import { withholdingTax } from '../domain/tax';
+import { withholdingExplanation, withholdingTax } from '../domain/tax';
 import { monthKeyUtc8 } from '../domain/time';
 import { withdrawalRefusal, type WithdrawalRefusalCode } from '../domain/withdrawal';
 import type { Sql } from '../db/client';
@@ -91,7 +91,8 @@ export async function reserveWithdrawalLocked(tx: Sql, availableYunqi: number, i
   // R-WD-4: the month (UTC+8) of the request is one income; lock its aggregate.
   const month = monthKeyUtc8(nowMs);
   const m = await repo.lockMonth(tx, amb.id, month);
-  const w = withholdingTax({ monthGrossBeforeYunqi: m.grossYunqi, taxWithheldBeforeYunqi: m.taxYunqi, grossYunqi: amountYunqi }, ruleSet.tax);
+  const taxInput = { monthGrossBeforeYunqi: m.grossYunqi, taxWithheldBeforeYunqi: m.taxYunqi, grossYunqi: amountYunqi };
+  const w = withholdingTax(taxInput, ruleSet.tax);
   await repo.addToMonth(tx, amb.id, month, { grossYunqi: amountYunqi, taxYunqi: w.taxYunqi });
   const id = input.withdrawalId ?? repo.newWithdrawalId();
   const row = await repo.insertWithdrawal(tx, {
@@ -104,17 +105,7 @@ export async function reserveWithdrawalLocked(tx: Sql, availableYunqi: number, i
     ruleSetVersion: ruleSet.version,
     workflowId: withdrawalWorkflowId(id),
     requestedAtMs: nowMs,
-    explanation: {
-      rule: 'R-WD-4',
-      table: ruleSet.tax.name,
-      month,
-      monthGrossBeforeYunqi: m.grossYunqi,
-      taxWithheldBeforeYunqi: m.taxYunqi,
-      monthGrossYunqi: w.monthGrossYunqi,
-      monthTaxYunqi: w.monthTaxYunqi,
-      taxableYunqi: w.taxableYunqi,
-      bracket: w.bracket,
-    },
+    explanation: { rule: 'R-WD-4', month, ...withholdingExplanation(taxInput, w, ruleSet.tax) },
   });
   await postEntry(tx, {
     idempotencyKey: `withdrawal:${id}:reserved`,
