@@ -4,7 +4,7 @@
  * of these against the same task queue).
  */
 import path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type Config } from './config';
@@ -40,8 +40,11 @@ export async function createWorker(opts: {
   workflowBundle: { code: string } | { codePath: string };
   /** Tracing on: the bundle must be made with bundleWorkflows({ tracing: true }). */
   tracing?: Tracing | null;
+  /** More worker options (e.g. the shutdown grace time of `npm start`). */
+  options?: Partial<WorkerOptions>;
 }): Promise<Worker> {
   return Worker.create({
+    ...opts.options,
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,

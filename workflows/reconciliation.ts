@@ -1,20 +1,36 @@
 /**
- * The reconciliation sweep: start a run, take each named check in turn (an activity each), close
- * the run. A check that fails is recorded as an error by its activity and the sweep goes on.
+ * The reconciliation sweep (contracts/reconciliation), started by the Temporal Schedule
+ * `reconciliation-sweep` and on demand: open the run (an activity answers the checks due, so a
+ * new check changes no workflow code), take each named check as its own activity (each shows in
+ * the Temporal UI with its outcome), close the run. A check that keeps failing is recorded as an
+ * error by its last attempt, or, when even that cannot be recorded, counted as one here: the sweep
+ * goes on. Deterministic: activities do all I/O.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReconciliationActivities } from '../activities/reconciliation';
-import type { ReconciliationInput, ReconciliationSummary } from '../contracts/reconciliation';
+import { RECONCILIATION_CHECK_ATTEMPTS, type CheckOutcome, type FindingSeverity, type ReconciliationInput, type ReconciliationSummary } from '../contracts/reconciliation';
 
 const acts = proxyActivities<ReconciliationActivities>({
   startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: RECONCILIATION_CHECK_ATTEMPTS },
 });
 
-export async function reconciliationSweep(input: ReconciliationInput): Promise<ReconciliationSummary> {
-  const { runId, checks } = await acts.reconciliationStart({ workflowId: workflowInfo().workflowId, trigger: input.trigger });
-  const results: ReconciliationSummary['checks'] = [];
-  for (const check of checks) results.push(await acts.reconciliationCheck({ runId, check }));
-  const done = await acts.reconciliationFinish(runId);
-  return { runId, findings: done.findings, checks: results };
+const noSeverities = (): Record<FindingSeverity, number> => ({ info: 0, warning: 0, alert: 0 });
+
+export async function reconciliationSweep(input: ReconciliationInput = { trigger: 'schedule' }): Promise<ReconciliationSummary> {
+  const { workflowId, runId } = workflowInfo();
+  const { checks } = await acts.reconciliationStart({ runId, workflowId, trigger: input.trigger });
+  const outcomes: CheckOutcome[] = [];
+  for (const check of checks) {
+    try {
+      outcomes.push(await acts.reconciliationCheck({ runId, check }));
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      outcomes.push({ check, status: 'error', findings: 0, bySeverity: noSeverities() });
+    }
+  }
+  const done = await acts.reconciliationFinish({ runId });
+  const bySeverity = noSeverities();
+  for (const o of outcomes) for (const s of Object.keys(bySeverity) as FindingSeverity[]) bySeverity[s] += o.bySeverity[s];
+  return { runId, findings: done.findings, checks: outcomes, bySeverity };
 }

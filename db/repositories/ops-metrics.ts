@@ -40,11 +40,3 @@ export async function foldCounters(sql: Sql): Promise<number> {
   const [row] = await sql<{ folded: number }[]>`SELECT ops_counters_fold()::bigint AS folded`;
   return row?.folded ?? 0;
 }
-
-/** The latest finished reconciliation run's findings per check, and when it finished. */
-export async function reconciliationFindings(sql: Sql): Promise<{ finishedAt: Date | null; checks: { check_name: string; status: string; findings: number }[] }> {
-  const [run] = await sql<{ id: number; finished_at: Date }[]>`SELECT id, finished_at FROM reconciliation_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`;
-  if (!run) return { finishedAt: null, checks: [] };
-  const checks = await sql<{ check_name: string; status: string; findings: number }[]>`SELECT check_name, status, findings FROM reconciliation_results WHERE run_id = ${run.id} ORDER BY check_name`;
-  return { finishedAt: run.finished_at, checks };
-}

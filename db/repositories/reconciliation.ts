@@ -1,19 +1,25 @@
-/** Reconciliation runs and their results per check (034_reconciliation.sql), and the SQL of the checks that read Postgres alone. */
+/**
+ * The reconciliation sweep's SQL: its runs and their results per check (012, reshaped by 034),
+ * and what the checks look at (the ledger, cap usage, orders, withdrawals).
+ */
 import type { Sql } from '../client';
+import type { CheckStatus, ReconciliationTrigger } from '../../contracts/reconciliation';
+import type { WithdrawalRow } from './withdrawals';
 
 export interface RunRow {
-  id: number;
-  trigger: 'schedule' | 'manual';
+  run_id: string;
   workflow_id: string;
+  trigger: ReconciliationTrigger;
+  checks: string[];
   started_at: Date;
   finished_at: Date | null;
   findings: number | null;
 }
 
 export interface ResultRow {
-  run_id: number;
+  run_id: string;
   check_name: string;
-  status: 'ok' | 'findings' | 'error';
+  status: CheckStatus;
   findings: number;
   sample: unknown[];
   error: string | null;
@@ -21,11 +27,11 @@ export interface ResultRow {
   checked_at: Date;
 }
 
-/** The run of a workflow (created once: a retried start finds it). */
-export async function startRun(sql: Sql, workflowId: string, trigger: RunRow['trigger']): Promise<RunRow> {
+/** The run of a workflow run, opened once (a retried start finds it, with the checks it chose then). */
+export async function startRun(sql: Sql, run: { runId: string; workflowId: string; trigger: ReconciliationTrigger; checks: string[] }): Promise<RunRow> {
   const [row] = await sql<RunRow[]>`
-    INSERT INTO reconciliation_runs (trigger, workflow_id) VALUES (${trigger}, ${workflowId})
-    ON CONFLICT (workflow_id) DO UPDATE SET trigger = reconciliation_runs.trigger RETURNING *`;
+    INSERT INTO reconciliation_runs (run_id, workflow_id, trigger, checks) VALUES (${run.runId}, ${run.workflowId}, ${run.trigger}, ${sql.array(run.checks)})
+    ON CONFLICT (run_id) DO UPDATE SET run_id = reconciliation_runs.run_id RETURNING *`;
   return row!;
 }
 
@@ -37,25 +43,45 @@ export async function saveResult(sql: Sql, r: Omit<ResultRow, 'checked_at'>): Pr
       error = EXCLUDED.error, duration_ms = EXCLUDED.duration_ms, checked_at = now()`;
 }
 
-export async function finishRun(sql: Sql, runId: number): Promise<RunRow> {
+export async function finishRun(sql: Sql, runId: string): Promise<RunRow | undefined> {
   const [row] = await sql<RunRow[]>`
     UPDATE reconciliation_runs SET finished_at = coalesce(finished_at, now()),
            findings = (SELECT coalesce(sum(findings), 0)::int FROM reconciliation_results WHERE run_id = ${runId})
-     WHERE id = ${runId} RETURNING *`;
-  return row!;
+     WHERE run_id = ${runId} RETURNING *`;
+  return row;
 }
 
-/** A run with its results; the latest finished run when `id` is absent. */
-export async function runWithResults(sql: Sql, id?: number): Promise<{ run: RunRow; results: ResultRow[] } | null> {
-  const [run] = id === undefined
-    ? await sql<RunRow[]>`SELECT * FROM reconciliation_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`
-    : await sql<RunRow[]>`SELECT * FROM reconciliation_runs WHERE id = ${id}`;
+/** A run with its results; the latest finished run when `runId` is absent. */
+export async function runWithResults(sql: Sql, runId?: string): Promise<{ run: RunRow; results: ResultRow[] } | null> {
+  const [run] = runId === undefined
+    ? await sql<RunRow[]>`SELECT * FROM reconciliation_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, started_at DESC LIMIT 1`
+    : await sql<RunRow[]>`SELECT * FROM reconciliation_runs WHERE run_id = ${runId}`;
   if (!run) return null;
-  const results = await sql<ResultRow[]>`SELECT * FROM reconciliation_results WHERE run_id = ${run.id} ORDER BY check_name`;
+  const results = await sql<ResultRow[]>`SELECT * FROM reconciliation_results WHERE run_id = ${run.run_id} ORDER BY check_name`;
   return { run, results };
 }
 
-// The checks that read Postgres alone. Each answers its findings (none when sound).
+/** The latest result of each named check (whatever run took it); a check that never ran has none. */
+export async function latestResults(sql: Sql, checks: readonly string[]): Promise<ResultRow[]> {
+  return sql<ResultRow[]>`
+    SELECT r.* FROM jsonb_array_elements_text(${sql.json([...checks])}) AS c(name)
+     CROSS JOIN LATERAL (SELECT * FROM reconciliation_results x WHERE x.check_name = c.name ORDER BY x.checked_at DESC LIMIT 1) r
+     ORDER BY r.check_name`;
+}
+
+/** Forgets the runs that finished before `before`, with their results. */
+export async function pruneRuns(sql: Sql, before: Date): Promise<void> {
+  await sql`DELETE FROM reconciliation_results WHERE run_id IN (SELECT run_id FROM reconciliation_runs WHERE finished_at < ${before})`;
+  await sql`DELETE FROM reconciliation_runs WHERE finished_at < ${before}`;
+}
+
+/** When the latest run finished (null before the first). */
+export async function lastFinishedAt(sql: Sql): Promise<Date | null> {
+  const [row] = await sql<{ at: Date | null }[]>`SELECT max(finished_at) AS at FROM reconciliation_runs`;
+  return row?.at ?? null;
+}
+
+// What the checks look at. The money checks answer the rows that break an invariant (none when sound).
 
 export const ledgerBalances = (sql: Sql) => sql<{ account_id: number | null; cached: number | null; computed: number }[]>`SELECT * FROM ledger_inconsistencies()`;
 
@@ -85,6 +111,16 @@ export const creditedInstallments = (sql: Sql) => sql<{ order_id: string; instal
    WHERE NOT EXISTS (SELECT FROM steps s WHERE s.order_id = c.order_id AND s.n = c.n)
    ORDER BY c.order_id, c.n`;
 
-/** Withdrawals still open (reserved or processing), oldest first, for the workflow check. */
-export const openWithdrawals = (sql: Sql, limit: number) => sql<{ id: string; workflow_id: string; status: string; requested_at: Date }[]>`
-  SELECT id, workflow_id, status, requested_at FROM withdrawals WHERE status IN ('reserved', 'processing') ORDER BY requested_at, id LIMIT ${limit}`;
+/** Withdrawals still reserved or being paid that were requested before `before`, oldest first. */
+export async function openWithdrawalsBefore(sql: Sql, before: Date, limit: number): Promise<WithdrawalRow[]> {
+  return sql<WithdrawalRow[]>`
+    SELECT * FROM withdrawals WHERE status IN ('reserved', 'processing') AND requested_at < ${before}
+     ORDER BY requested_at, id LIMIT ${limit}`;
+}
+
+/** Withdrawals released since `since`, newest first. */
+export async function failedWithdrawalsSince(sql: Sql, since: Date, limit: number): Promise<WithdrawalRow[]> {
+  return sql<WithdrawalRow[]>`
+    SELECT * FROM withdrawals WHERE status = 'failed' AND failed_at >= ${since}
+     ORDER BY failed_at DESC, id DESC LIMIT ${limit}`;
+}

@@ -4,7 +4,7 @@
  * withholdingTax the request uses; and the first reason the request would be refused, if any
  * (R-WD-1, R-WD-3, R-AMB-2, available balance). The request itself decides under its locks.
  */
-import { withholdingTax } from '../../domain/tax';
+import { withholdingExplanation, withholdingTax } from '../../domain/tax';
 import { monthKeyUtc8 } from '../../domain/time';
 import { withdrawalRefusal } from '../../domain/withdrawal';
 import { completedValidOrders } from '../../db/repositories/orders';
@@ -17,7 +17,8 @@ export async function previewWithdrawal(deps: Pick<Deps, 'sql' | 'ruleBook' | 'n
   const ruleSet = deps.ruleBook.at(nowMs);
   const month = monthKeyUtc8(nowMs);
   const [m, balances, completed] = await Promise.all([monthFigures(deps.sql, ambassador.id, month), ambassadorBalances(deps.sql, ambassador.id), completedValidOrders(deps.sql, ambassador.id)]);
-  const w = withholdingTax({ monthGrossBeforeYunqi: m.grossYunqi, taxWithheldBeforeYunqi: m.taxYunqi, grossYunqi: amountYunqi }, ruleSet.tax);
+  const taxInput = { monthGrossBeforeYunqi: m.grossYunqi, taxWithheldBeforeYunqi: m.taxYunqi, grossYunqi: amountYunqi };
+  const w = withholdingTax(taxInput, ruleSet.tax);
   const refused = withdrawalRefusal({ amountYunqi, ambassadorKind: ambassador.kind, completedValidOrders: completed }, ruleSet);
   const refusal = refused ?? (amountYunqi > balances.available ? { code: 'insufficient_available' as const, reason: 'the amount is more than the available balance' } : null);
   return {
@@ -28,16 +29,7 @@ export async function previewWithdrawal(deps: Pick<Deps, 'sql' | 'ruleBook' | 'n
     grossYunqi: amountYunqi,
     taxYunqi: w.taxYunqi,
     netYunqi: w.netYunqi,
-    explanation: {
-      table: ruleSet.tax.name,
-      monthGrossBeforeYunqi: m.grossYunqi,
-      taxWithheldBeforeYunqi: m.taxYunqi,
-      monthGrossYunqi: w.monthGrossYunqi,
-      monthTaxYunqi: w.monthTaxYunqi,
-      taxableYunqi: w.taxableYunqi,
-      bracket: w.bracket,
-      tax: ruleSet.tax,
-    },
+    explanation: { ...withholdingExplanation(taxInput, w, ruleSet.tax), tax: ruleSet.tax },
     refusal,
   };
 }

@@ -7,7 +7,8 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps';
-import { counters, reconciliationFindings, withdrawalsByStatus } from '../../db/repositories/ops-metrics';
+import { counters, withdrawalsByStatus } from '../../db/repositories/ops-metrics';
+import { reconciliationMetrics } from '../reconciliation';
 import { deliveryStats } from '../../db/repositories/outbox';
 import { LiveRuleBook } from '../rulesets/book';
 
@@ -32,9 +33,9 @@ function program(registry: Registry) {
     bookAge: new Gauge({ name: 'settlement_rule_book_age_seconds', help: 'Seconds since this process last read the rule-set table (alert above RULESET_PUBLISH_LEAD_SECONDS)', registers }),
     deliveries: new Gauge({ name: 'settlement_webhook_deliveries', help: 'Webhook deliveries by status (failed: every attempt failed; see GET /v1/ops/webhooks/{id}/deliveries)', labelNames: ['status'], registers }),
     oldestPending: new Gauge({ name: 'settlement_webhook_oldest_pending_seconds', help: 'Age of the oldest webhook delivery not yet delivered', registers }),
-    findings: new Gauge({ name: 'settlement_reconciliation_findings', help: 'Findings of each named check in the latest reconciliation run (0 when sound)', labelNames: ['check'], registers }),
-    checkErrors: new Gauge({ name: 'settlement_reconciliation_check_errors', help: 'Checks of the latest reconciliation run that could not run', registers }),
-    lastSweep: new Gauge({ name: 'settlement_reconciliation_last_run_timestamp_seconds', help: 'When the latest reconciliation run finished (alert when older than a day and a bit)', registers }),
+    findings: new Gauge({ name: 'settlement_reconciliation_findings', help: 'Findings of each named check in its latest reconciliation result (0 when sound)', labelNames: ['check'], registers }),
+    checkErrors: new Gauge({ name: 'settlement_reconciliation_check_errors', help: 'Named checks whose latest reconciliation result is an error (the check could not run)', registers }),
+    lastSweep: new Gauge({ name: 'settlement_reconciliation_last_run_timestamp_seconds', help: 'When the latest reconciliation run finished (alert when older than a few RECONCILIATION_EVERY_SECONDS)', registers }),
     coreUp: new Gauge({ name: 'settlement_temporal_core_metrics_up', help: '1 when the Temporal Core runtime metrics were appended to this scrape', registers }),
   };
 }
@@ -45,9 +46,9 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const m = program(registry);
 
   const refresh = async () => {
-    const [rows, wd, dl, rc] = await Promise.all([counters(deps.sql), withdrawalsByStatus(deps.sql), deliveryStats(deps.sql), reconciliationFindings(deps.sql)]);
+    const [rows, wd, dl, rc] = await Promise.all([counters(deps.sql), withdrawalsByStatus(deps.sql), deliveryStats(deps.sql), reconciliationMetrics(deps)]);
     for (const c of [m.orders, m.entered, m.entries, m.yunqi, m.withdrawals, m.deliveries, m.findings]) c.reset();
-    for (const c of rc.checks) m.findings.set({ check: c.check_name }, c.findings);
+    for (const c of rc.checks) m.findings.set({ check: c.check }, c.findings);
     m.checkErrors.set(rc.checks.filter((c) => c.status === 'error').length);
     m.lastSweep.set(rc.finishedAt ? rc.finishedAt.getTime() / 1000 : 0);
     for (const d of dl.byStatus) m.deliveries.set({ status: d.status }, d.n);
