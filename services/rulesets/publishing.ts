@@ -53,8 +53,11 @@ export async function listRuleSets(deps: Pick<Deps, 'sql' | 'now'>): Promise<Ver
   return all.map(view(all, nowOf(deps)));
 }
 
-/** The rule-set table as the README shows it, generated from the versions that govern. */
-export async function ruleSetTableMarkdown(deps: Pick<Deps, 'sql'>): Promise<string> {
-  const all = await listVersions(deps.sql);
-  return ruleSetsMarkdown(new RuleBook(liveSets(all)));
+/**
+ * The rule-set table as the README shows it, generated from the versions that govern; before the
+ * table is seeded (a process whose rule book is not read from Postgres), from this process's book.
+ */
+export async function ruleSetTableMarkdown(deps: Pick<Deps, 'sql' | 'ruleBook'>): Promise<string> {
+  const live = liveSets(await listVersions(deps.sql));
+  return ruleSetsMarkdown(live.length ? new RuleBook(live) : deps.ruleBook);
 }
