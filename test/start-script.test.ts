@@ -225,6 +225,9 @@ test('start script end to end: a click and an order through REST reach the ops t
       expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliationSweep' });
       await schedule.trigger();
       await waitFor(async () => (await call('GET', '/v1/ops/reconciliation', ops)).body.latest !== null, 30_000, 'a sweep run');
+      // The first scheduled run takes every check (the nightly ones have never run): each has a result, none an error.
+      const checks = (await call('GET', '/v1/ops/reconciliation', ops)).body.checks as { name: string; latest: { status: string } | null }[];
+      expect(checks.map((c) => [c.name, c.latest !== null && c.latest.status !== 'error'])).toEqual(checks.map((c) => [c.name, true]));
     } finally {
       await connection.close();
     }
