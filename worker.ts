@@ -10,12 +10,24 @@ import { createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type Config } from './config';
 import { createSql } from './db/client';
 import { createLogger } from './lib/logger';
-import { loadRuleBook } from './config/rules';
+import { openConfiguredRuleBook } from './services/rulesets/book';
+import { createMetrics } from './services/metrics';
+import { startOperations } from './services/operations';
+import { serveMetrics } from './lib/metrics-http';
+import { ephemeralPort, installRuntime } from './lib/temporal-runtime';
+import { TRACING_WORKFLOW_INTERCEPTORS, createTracing, type Tracing } from './lib/tracing';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
-export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/** The workflow bundle; with tracing, it holds the OpenTelemetry workflow interceptors. */
+export async function bundleWorkflows(opts: { tracing?: boolean } = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}) });
+}
+
+/** Tracing as the settings ask (TRACING_EXPORTER), or null when it is off. */
+export function configuredTracing(config: Config): Tracing | null {
+  if (config.TRACING_EXPORTER === 'off') return null;
+  return createTracing({ exporter: config.TRACING_EXPORTER, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME });
 }
 
 const noop = () => undefined;
@@ -26,6 +38,8 @@ export async function createWorker(opts: {
   config: Config;
   deps: ActivityDeps;
   workflowBundle: { code: string } | { codePath: string };
+  /** Tracing on: the bundle must be made with bundleWorkflows({ tracing: true }). */
+  tracing?: Tracing | null;
   /** More worker options (e.g. the shutdown grace time of `npm start`). */
   options?: Partial<WorkerOptions>;
 }): Promise<Worker> {
@@ -36,7 +50,21 @@ export async function createWorker(opts: {
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
+    ...(opts.tracing?.workerOptions ?? {}),
   });
+}
+
+/** The Core runtime's metrics port: the setting, or a free one when this process serves /metrics. */
+export async function coreMetricsPort(config: Config, servesMetrics: boolean): Promise<number | undefined> {
+  return config.TEMPORAL_METRICS_PORT ?? (servesMetrics ? ephemeralPort() : undefined);
+}
+
+/** Serves GET /metrics on METRICS_PORT when it is set; answers how to stop it. */
+export async function serveWorkerMetrics(config: Config, deps: ActivityDeps): Promise<(() => Promise<void>) | null> {
+  if (!config.METRICS_PORT) return null;
+  const metrics = createMetrics(deps);
+  const server = await serveMetrics({ host: config.METRICS_HOST, port: config.METRICS_PORT, render: metrics.render, contentType: metrics.contentType });
+  return server.close;
 }
 
 export function temporalAddress(config: Config): string {
@@ -44,21 +72,26 @@ export function temporalAddress(config: Config): string {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config);
-  if (!config.DATABASE_URL) throw new Error('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
-  const sql = createSql(config.DATABASE_URL);
+  const loaded = loadConfig();
+  const logger = createLogger(loaded);
+  if (!loaded.DATABASE_URL) throw new Error('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
+  const config: Config = { ...loaded, TEMPORAL_METRICS_PORT: await coreMetricsPort(loaded, loaded.METRICS_PORT !== undefined) };
+  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', metricsPort: config.TEMPORAL_METRICS_PORT });
+  const sql = createSql(loaded.DATABASE_URL);
   const address = temporalAddress(config);
   const connection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker({
-    connection,
-    config,
-    deps: { sql, client, config, logger, ruleBook: loadRuleBook(config) },
-    workflowBundle: await bundleWorkflows(),
-  });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address }, 'worker running');
+  const tracing = configuredTracing(config);
+  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
+  const ruleBook = await openConfiguredRuleBook(sql, config, logger);
+  const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
+  const worker = await createWorker({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
+  await startOperations(deps);
+  const stopMetrics = await serveWorkerMetrics(config, deps);
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
   await worker.run();
+  await stopMetrics?.();
+  await ruleBook.close();
+  await tracing?.shutdown();
   await sql.end();
 }
 

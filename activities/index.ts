@@ -7,6 +7,8 @@ import type { ActivityDeps } from './deps';
 import { createAssociationActivities } from './associations';
 import { createOrderActivities } from './orders';
 import { createWithdrawalActivities } from './withdrawals';
+import { createDeliveryActivities } from './deliveries';
+import { createSimulationActivities } from './simulations';
 import { createReconciliationActivities } from './reconciliation';
 
 export type { ActivityDeps } from './deps';
@@ -16,6 +18,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAssociationActivities(deps),
     ...createOrderActivities(deps),
     ...createWithdrawalActivities(deps),
+    ...createDeliveryActivities(deps),
+    ...createSimulationActivities(deps),
     ...createReconciliationActivities(deps),
   };
 }

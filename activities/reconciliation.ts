@@ -1,35 +1,32 @@
 /**
- * The reconciliation sweep's activities, thin over services/reconciliation.ts: the names of the
- * checks, one check, and the run's record. Checks are idempotent (each resumes, settles or
- * releases at most once; a repeat finds nothing left to do); the record is kept once per run.
+ * The reconciliation sweep's activities, thin over services/reconciliation.ts: open the run (it
+ * answers the checks due), one check, close the run. Each is idempotent: a check resumes, settles
+ * or releases at most once (a repeat finds nothing left to do) and records its result again; the
+ * run is opened and closed once.
  */
 import { Context } from '@temporalio/activity';
-import type { ReconciliationFinding } from '../contracts/reconciliation';
+import { RECONCILIATION_CHECK_ATTEMPTS, type CheckOutcome, type ReconciliationTrigger } from '../contracts/reconciliation';
 import { LocalPayoutProvider } from '../payouts';
-import { reconciliationCheckNames, recordReconciliationRun, runReconciliationCheck } from '../services/reconciliation';
+import { finishRun, runCheck, startRun } from '../services/reconciliation';
 import type { ActivityDeps } from './deps';
 
 export function createReconciliationActivities(deps: ActivityDeps) {
   const payoutProvider = deps.payoutProvider ?? new LocalPayoutProvider(deps.sql);
   return {
-    async reconciliationChecks(): Promise<string[]> {
-      return reconciliationCheckNames();
-    },
+    reconciliationStart: (input: { runId: string; workflowId: string; trigger: ReconciliationTrigger }) => startRun(deps, input),
 
-    async runReconciliationCheck(name: string): Promise<ReconciliationFinding[]> {
-      const findings = await runReconciliationCheck({ ...deps, payoutProvider }, name);
-      for (const f of findings) {
+    async reconciliationCheck(input: { runId: string; check: string }): Promise<CheckOutcome> {
+      const lastAttempt = Context.current().info.attempt >= RECONCILIATION_CHECK_ATTEMPTS;
+      const { found, ...outcome } = await runCheck({ ...deps, payoutProvider }, { ...input, lastAttempt });
+      for (const f of found) {
         const log = f.severity === 'alert' ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
         log({ finding: f }, `reconciliation ${f.severity}: ${f.message}`);
       }
-      return findings;
+      if (outcome.status === 'error') deps.logger.error({ check: input.check, runId: input.runId }, 'reconciliation check failed on its last attempt');
+      return outcome;
     },
 
-    async recordReconciliationRun(input: { checks: string[]; findings: ReconciliationFinding[]; startedAtMs: number }): Promise<void> {
-      const info = Context.current().info;
-      const run = info.workflowExecution ?? { workflowId: 'outside-a-workflow', runId: `${info.activityType}:${info.activityId}` };
-      await recordReconciliationRun(deps.sql, { runId: run.runId, workflowId: run.workflowId, checks: input.checks, findings: input.findings, startedAt: new Date(input.startedAtMs) });
-    },
+    reconciliationFinish: (input: { runId: string }) => finishRun(deps, input.runId),
   };
 }
 

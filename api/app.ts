@@ -13,6 +13,10 @@ import { customersRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
 import { withdrawalsRoutes } from './routes/withdrawals';
+import { ruleSetsRoutes } from './routes/rulesets';
+import { metricsRoutes } from './routes/metrics';
+import { webhooksRoutes } from './routes/webhooks';
+import { simulationsRoutes } from './routes/simulations';
 import { reconciliationRoutes } from './routes/reconciliation';
 
 /** The API is built from the same dependencies as the services. */
@@ -27,6 +31,10 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   ordersRoutes(api, deps);
   consoleReadRoutes(api, deps);
   withdrawalsRoutes(api, deps);
+  ruleSetsRoutes(api, deps);
+  metricsRoutes(api, deps);
+  webhooksRoutes(api, deps);
+  simulationsRoutes(api, deps);
   reconciliationRoutes(api, deps);
   return api;
 }

@@ -45,12 +45,37 @@ export const ConfigSchema = z.object({
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-ops-token-change-me'),
   /** Optional JSON file with a rule-set table replacing the defaults (validated on load). */
   RULESET_FILE: optionalString,
+  /** A rule-set version is published at least this far ahead of its instant (POST /v1/ops/rulesets). */
+  RULESET_PUBLISH_LEAD_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Every process re-reads the rule-set table this often (besides LISTEN/NOTIFY); keep it below the lead. */
+  RULESET_REFRESH_SECONDS: z.coerce.number().positive().default(10),
+  /** When set, a worker process (worker.ts, npm start) serves Prometheus GET /metrics on this port (METRICS_HOST). */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port (127.0.0.1) of the Temporal Core runtime's Prometheus exporter, appended to /metrics; npm start picks a free one when unset. */
+  TEMPORAL_METRICS_PORT: port.optional(),
+  /** Webhooks (events out): the answer a delivery waits for, attempts before it is failed, the first retry's delay (doubling, at most an hour). */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(12),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().positive().default(5),
+  /** The delivery workflow polls the outbox at most this far apart when idle. */
+  WEBHOOK_IDLE_MAX_SECONDS: z.coerce.number().positive().default(10),
+  /** What-if runs: customers judged per batch (one checkpoint each), and how long one activity runs before it reports progress. */
+  SIMULATION_BATCH_CUSTOMERS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  SIMULATION_SLICE_SECONDS: z.coerce.number().positive().default(10),
+  /** OpenTelemetry tracing (the Temporal SDK's v2 interceptors), off unless chosen: spans to the console, or over OTLP/HTTP. */
+  TRACING_EXPORTER: z.enum(['off', 'console', 'otlp']).default('off'),
+  /** The OTLP/HTTP endpoint (spans go to <endpoint>/v1/traces); unset: the exporter's default, http://localhost:4318. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_SERVICE_NAME: z.string().min(1).default('ambassador-settlement'),
   /** Base URL used in promotion links; unset: the address the API listens on (API_HOST, API_PORT). */
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
-  /** The reconciliation sweep (a Temporal Schedule): how often it runs. */
+  /** The reconciliation sweep (a Temporal Schedule): how often it runs (its withdrawal checks run every time). */
   RECONCILIATION_EVERY_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Its nightly checks (ledger, caps, installments: whole-table scans) run on the first sweep at or after this hour, China Standard Time, each day (and on every run on demand). */
+  RECONCILIATION_HOUR: z.coerce.number().int().min(0).max(23).default(3),
   /** A withdrawal reserved this long without a running workflow is resumed or released. */
   RECONCILIATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
   /** A withdrawal still open after this long is reported (its payout retries span about 36 h). */

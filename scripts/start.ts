@@ -13,22 +13,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { findBinary } from '../config/binaries';
 import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createApp, stopIntake } from '../api/app';
-import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
+import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
+import { installRuntime } from '../lib/temporal-runtime';
+import { startOperations } from '../services/operations';
 import { createLogger } from '../lib/logger';
-import { loadRuleBook } from '../config/rules';
+import { openConfiguredRuleBook } from '../services/rulesets/book';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
 import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
 import { clusterPostgres } from '../cluster/postgres';
 import { killProcess, startProcess, stopProcess, tail, type ManagedProcess } from '../cluster/processes';
-import { ensureReconciliationSchedule } from '../contracts/reconciliation/client';
-import { RECONCILIATION_SCHEDULE_ID } from '../contracts/reconciliation';
 
 type Stopper = { name: string; stop: () => Promise<unknown>; kill?: () => void };
 
@@ -118,7 +118,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'start');
   // We stop the worker ourselves, in order; the SDK's own signal handling would end the process
   // before the children are stopped.
-  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  // The API serves /metrics, so the Core runtime's exporter is on (TEMPORAL_METRICS_PORT, else a free port).
+  config = { ...config, TEMPORAL_METRICS_PORT: await coreMetricsPort(config, true) };
+  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', shutdownSignals: [], metricsPort: config.TEMPORAL_METRICS_PORT });
   const log = (m: string) => logger.info(m);
   const stoppers: Stopper[] = [];
   let stopping = false;
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
   try {
     await assertPortsFree([
       { port: config.API_PORT, setting: 'API_PORT', host: config.API_HOST },
+      ...(config.METRICS_PORT ? [{ port: config.METRICS_PORT, setting: 'METRICS_PORT', host: config.METRICS_HOST }] : []),
       ...(config.TEMPORAL_ADDRESS ? [] : [
         { port: config.TEMPORAL_PORT, setting: 'TEMPORAL_PORT' },
         { port: config.TEMPORAL_UI_PORT, setting: 'TEMPORAL_UI_PORT' },
@@ -169,11 +172,12 @@ async function main(): Promise<void> {
       await ensureDatabase(pg.url('postgres'), 'settlement');
       dbUrl = pg.url('settlement');
     }
-    const ruleBook = loadRuleBook(config);
     const sql: Sql = createSql(dbUrl);
     stoppers.push({ name: 'postgres pool', stop: () => sql.end({ timeout: 5 }) });
     const applied = await migrate(sql);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema up to date');
+    const ruleBook = await openConfiguredRuleBook(sql, config, logger);
+    stoppers.push({ name: 'rule book', stop: () => ruleBook.close() });
 
     if (!config.TEMPORAL_ADDRESS) {
       log(`starting Temporal dev server on 127.0.0.1:${config.TEMPORAL_PORT} (UI ${config.TEMPORAL_UI_PORT})`);
@@ -191,15 +195,19 @@ async function main(): Promise<void> {
     stoppers.push({ name: 'temporal client', stop: () => connection.close() });
     const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTE_KEYS);
     if (added.length) log(`search attributes registered: ${added.join(', ')}`);
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const tracing = configuredTracing(config);
+    if (tracing) stoppers.push({ name: 'tracing', stop: () => tracing.shutdown() });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
 
     const workerLogger = createLogger(config, 'worker');
     const nativeConnection = await NativeConnection.connect({ address });
+    const workerDeps = { sql, client, config, logger: workerLogger, ruleBook };
     const worker = await createWorker({
       connection: nativeConnection,
       config,
-      deps: { sql, client, config, logger: workerLogger, ruleBook },
-      workflowBundle: await bundleWorkflows(),
+      deps: workerDeps,
+      tracing,
+      workflowBundle: await bundleWorkflows({ tracing: tracing !== null }),
       // On stop: activities under way get WORKER_GRACE_MS to finish, then they are cancelled (their
       // attempts are retried elsewhere; each is idempotent).
       options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 2_000 },
@@ -214,8 +222,10 @@ async function main(): Promise<void> {
       },
     });
 
-    await ensureReconciliationSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everySeconds: config.RECONCILIATION_EVERY_SECONDS });
-    log(`reconciliation sweep scheduled every ${config.RECONCILIATION_EVERY_SECONDS} s (schedule ${RECONCILIATION_SCHEDULE_ID})`);
+    // The webhook delivery workflow and the reconciliation Schedule (services/operations.ts).
+    await startOperations(workerDeps);
+    const stopMetrics = await serveWorkerMetrics(config, workerDeps);
+    if (stopMetrics) stoppers.push({ name: 'metrics', stop: stopMetrics });
 
     const app = createApp({ sql, client, config, logger: createLogger(config, 'api'), ruleBook });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {

@@ -1,140 +1,133 @@
 /**
- * The reconciliation sweep's checks. Each check has a name and returns findings (what it found and
- * what it did); the scheduled workflow (workflows/reconciliation.ts) runs every check of
- * RECONCILIATION_CHECKS as its own activity and records the findings of the run, which
- * GET /v1/ops/reconciliation shows. To add a check, add an entry to the list: the workflow asks
- * the list from an activity, so its code (and its stored histories) does not change.
- *
- * Checks of the withdrawals area:
- *  - withdrawals_without_workflow: reserved longer than RECONCILIATION_GRACE_SECONDS and no
- *    running workflow (the API died between commit and start, or the workflow was terminated):
- *    a missing workflow is started (it pays or releases as usual); for one that ended, the
- *    provider is asked: its payout is posted, or the reservation is released.
- *  - stale_withdrawals: still open after RECONCILIATION_STALE_SECONDS: reported.
- *  - late_payouts: released in the last RECONCILIATION_LATE_PAYOUT_DAYS, but the provider shows a
- *    payout (an abandoned attempt paid late): taken into the ledger (services/late-payouts.ts)
- *    and reported as an alert.
+ * The reconciliation sweep (docs/operations.md "Reconciliation"): named checks, each run on its
+ * own (an activity each: a check that still throws on its last attempt is recorded as an error and
+ * the others still run), its findings recorded per run and check; the latest result of each check
+ * feeds /metrics and GET /v1/ops/reconciliation. One Temporal Schedule runs the sweep every
+ * RECONCILIATION_EVERY_SECONDS: the withdrawal checks (./reconciliation-withdrawals.ts, which act)
+ * every time, the money checks (./reconciliation-checks.ts, whole-table reads) nightly, on the
+ * first scheduled run at or after RECONCILIATION_HOUR China Standard Time; a run on demand takes
+ * every check. To add a check, add it to a list: the workflow asks for the checks from an
+ * activity, so its code and its stored histories do not change.
  */
-import { startWithdrawalWorkflow, withdrawalWorkflowState } from '../contracts/withdrawals/client';
-import type { ReconciliationFinding } from '../contracts/reconciliation';
-import * as runs from '../db/repositories/reconciliation';
-import type { WithdrawalRow } from '../db/repositories/withdrawals';
-import { yunqiToCny } from '../domain/money';
-import type { PayoutProvider } from '../payouts/provider';
+import type { CheckOutcome, FindingSeverity, ReconciliationFinding, ReconciliationTrigger } from '../contracts/reconciliation';
+import { foldCounters } from '../db/repositories/ops-metrics';
+import * as repo from '../db/repositories/reconciliation';
 import { nowOf, type Deps } from './deps';
-import { releaseWithdrawal, settleWithdrawal } from './withdrawals';
+import { MONEY_CHECKS, type ReconciliationCheck, type ReconciliationDeps } from './reconciliation-checks';
+import { WITHDRAWAL_CHECKS } from './reconciliation-withdrawals';
 
-export interface ReconciliationDeps extends Deps {
-  payoutProvider: PayoutProvider;
+export type { CheckCadence, ReconciliationCheck, ReconciliationDeps } from './reconciliation-checks';
+
+/** Every named check, in the order a run takes them: the withdrawal repairs first, then the money invariants (which then see the repaired state). */
+export const RECONCILIATION_CHECKS: readonly ReconciliationCheck[] = [...WITHDRAWAL_CHECKS, ...MONEY_CHECKS];
+
+export const reconciliationCheckNames = (): string[] => RECONCILIATION_CHECKS.map((c) => c.name);
+
+/** Findings kept per check and run (the withdrawal checks take at most 200 withdrawals a run). */
+const SAMPLE = 200;
+/** Runs are forgotten this long after they finished (a nightly check always has a newer result). */
+const KEEP_DAYS = 90;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const CST_OFFSET_MS = 8 * HOUR_MS;
+
+/** The latest instant at or before `nowMs` that is `hour`:00 China Standard Time. */
+export function nightlyBoundary(nowMs: number, hour: number): number {
+  const dayStart = Math.floor((nowMs + CST_OFFSET_MS) / DAY_MS) * DAY_MS - CST_OFFSET_MS;
+  const at = dayStart + hour * HOUR_MS;
+  return at <= nowMs ? at : at - DAY_MS;
 }
 
-export interface ReconciliationCheck {
-  name: string;
-  description: string;
-  run: (deps: ReconciliationDeps) => Promise<ReconciliationFinding[]>;
+/** The checks a run takes: on demand, all; scheduled, the every-run ones and each nightly one whose latest result is older than tonight's boundary. */
+export async function checksDue(deps: Pick<Deps, 'sql' | 'config' | 'now'>, trigger: ReconciliationTrigger): Promise<string[]> {
+  if (trigger === 'manual') return reconciliationCheckNames();
+  const boundary = nightlyBoundary(nowOf(deps), deps.config.RECONCILIATION_HOUR);
+  const latest = new Map((await repo.latestResults(deps.sql, reconciliationCheckNames())).map((r) => [r.check_name, r.checked_at.getTime()]));
+  return RECONCILIATION_CHECKS.filter((c) => c.cadence === 'every_run' || (latest.get(c.name) ?? -Infinity) < boundary).map((c) => c.name);
 }
 
-/** At most this many withdrawals per check and run; the next run takes the rest. */
-const BATCH = 200;
+/** Opens the run of a workflow run (once: a retried start finds it); answers the checks it takes. */
+export async function startRun(deps: Pick<Deps, 'sql' | 'config' | 'now'>, input: { runId: string; workflowId: string; trigger: ReconciliationTrigger }): Promise<{ runId: string; checks: string[] }> {
+  const run = await repo.startRun(deps.sql, { ...input, checks: await checksDue(deps, input.trigger) });
+  return { runId: run.run_id, checks: run.checks };
+}
 
-const about = (w: WithdrawalRow) => ({
-  subject: `withdrawal:${w.id}`,
-  details: { withdrawalId: w.id, ambassadorId: w.ambassador_id, gross: yunqiToCny(w.gross_yunqi), status: w.status, requestedAt: w.requested_at.toISOString() },
+export const noSeverities = (): Record<FindingSeverity, number> => ({ info: 0, warning: 0, alert: 0 });
+
+/**
+ * Runs one check and records its result. A check that throws is thrown again (its activity is
+ * retried) unless this is the last attempt: then it is recorded as an error, and answered.
+ */
+export async function runCheck(deps: ReconciliationDeps, input: { runId: string; check: string; lastAttempt: boolean }): Promise<CheckOutcome & { found: ReconciliationFinding[] }> {
+  const check = RECONCILIATION_CHECKS.find((c) => c.name === input.check);
+  const started = Date.now();
+  const base = { run_id: input.runId, check_name: input.check };
+  let found: ReconciliationFinding[] = [];
+  let result: Omit<repo.ResultRow, 'checked_at'>;
+  try {
+    if (!check) throw new Error(`no reconciliation check is named ${input.check}`);
+    found = await check.run(deps);
+    result = { ...base, status: found.length ? 'findings' : 'ok', findings: found.length, sample: found.slice(0, SAMPLE), error: null, duration_ms: Date.now() - started };
+  } catch (err) {
+    if (check && !input.lastAttempt) throw err;
+    result = { ...base, status: 'error', findings: 0, sample: [], error: (err as Error).message, duration_ms: Date.now() - started };
+  }
+  await repo.saveResult(deps.sql, result);
+  const bySeverity = noSeverities();
+  for (const f of found) bySeverity[f.severity] += 1;
+  return { check: input.check, status: result.status, findings: result.findings, bySeverity, found };
+}
+
+/** Closes the run; housekeeping: folds the metric counters of backends that are gone, forgets old runs. */
+export async function finishRun(deps: Pick<Deps, 'sql' | 'now'>, runId: string): Promise<{ runId: string; findings: number }> {
+  await foldCounters(deps.sql);
+  await repo.pruneRuns(deps.sql, new Date(nowOf(deps) - KEEP_DAYS * DAY_MS));
+  const run = await repo.finishRun(deps.sql, runId);
+  return { runId, findings: run?.findings ?? 0 };
+}
+
+const describe = (name: string) => RECONCILIATION_CHECKS.find((c) => c.name === name);
+
+const resultView = (r: repo.ResultRow) => ({
+  name: r.check_name,
+  description: describe(r.check_name)?.description ?? null,
+  status: r.status,
+  findings: r.findings,
+  sample: r.sample as ReconciliationFinding[],
+  error: r.error,
+  durationMs: r.duration_ms,
+  checkedAt: r.checked_at.toISOString(),
+  runId: r.run_id,
 });
 
-/** Asks the provider, then posts its payout or releases the reservation. */
-async function payOrRelease(deps: ReconciliationDeps, w: WithdrawalRow, why: string): Promise<{ action: string; providerRef: string | null }> {
-  const found = await deps.payoutProvider.find(w.id);
-  const nowMs = nowOf(deps);
-  if (found) {
-    await settleWithdrawal(deps.sql, { withdrawalId: w.id, providerRef: found.providerRef, nowMs, ruleBook: deps.ruleBook });
-    return { action: 'settled', providerRef: found.providerRef };
-  }
-  await releaseWithdrawal(deps.sql, { withdrawalId: w.id, reason: `reconciliation: ${why}; the provider shows no payout`, nowMs, ruleBook: deps.ruleBook });
-  return { action: 'released', providerRef: null };
+/** A run as ops see it (the latest finished one when `runId` is absent), each check with its description. */
+export async function reconciliationRunView(deps: Pick<Deps, 'sql'>, runId?: string) {
+  const found = await repo.runWithResults(deps.sql, runId);
+  if (!found) return null;
+  const { run, results } = found;
+  return {
+    runId: run.run_id,
+    workflowId: run.workflow_id,
+    trigger: run.trigger,
+    checks: run.checks,
+    startedAt: run.started_at.toISOString(),
+    finishedAt: run.finished_at?.toISOString() ?? null,
+    findings: run.findings,
+    results: results.map(resultView),
+  };
 }
 
-const withdrawalsWithoutWorkflow: ReconciliationCheck = {
-  name: 'withdrawals_without_workflow',
-  description: 'withdrawals reserved without a running workflow are resumed (workflow started) or, when their workflow ended, settled or released',
-  async run(deps) {
-    const before = new Date(nowOf(deps) - deps.config.RECONCILIATION_GRACE_SECONDS * 1000);
-    const findings: ReconciliationFinding[] = [];
-    for (const w of await runs.openWithdrawalsBefore(deps.sql, before, BATCH)) {
-      const wf = await withdrawalWorkflowState(deps.client, w.id);
-      if (wf.state === 'running') continue;
-      if (wf.state === 'missing') {
-        await startWithdrawalWorkflow(deps.client, w.id, { taskQueue: deps.config.TEMPORAL_TASK_QUEUE });
-        findings.push({ check: this.name, severity: 'info', action: 'resumed', message: `withdrawal ${w.id} had no workflow; started it`, ...about(w) });
-        continue;
-      }
-      const out = await payOrRelease(deps, w, `its workflow ended (${wf.status}) before the withdrawal did`);
-      findings.push({
-        check: this.name,
-        severity: 'warning',
-        action: out.action,
-        message: `withdrawal ${w.id}: its workflow ended (${wf.status}) while it was ${w.status}; ${out.action === 'settled' ? 'the provider had paid it: posted' : 'nothing was paid: released'}`,
-        ...about(w),
-      });
-    }
-    return findings;
-  },
-};
-
-const staleWithdrawals: ReconciliationCheck = {
-  name: 'stale_withdrawals',
-  description: 'withdrawals still reserved or being paid long after they were requested are reported',
-  async run(deps) {
-    const before = new Date(nowOf(deps) - deps.config.RECONCILIATION_STALE_SECONDS * 1000);
-    return (await runs.openWithdrawalsBefore(deps.sql, before, BATCH)).map((w) => ({
-      check: this.name,
-      severity: 'warning' as const,
-      action: 'reported',
-      message: `withdrawal ${w.id} is still ${w.status} since ${w.requested_at.toISOString()} (${w.payout_attempts} payout attempts; last error: ${w.last_payout_error ?? 'none'})`,
-      ...about(w),
-    }));
-  },
-};
-
-const latePayouts: ReconciliationCheck = {
-  name: 'late_payouts',
-  description: 'released withdrawals the provider paid after all are taken into the ledger and reported',
-  async run(deps) {
-    const since = new Date(nowOf(deps) - deps.config.RECONCILIATION_LATE_PAYOUT_DAYS * 86_400_000);
-    const findings: ReconciliationFinding[] = [];
-    for (const w of await runs.failedWithdrawalsSince(deps.sql, since, BATCH)) {
-      const found = await deps.payoutProvider.find(w.id);
-      if (!found) continue;
-      await settleWithdrawal(deps.sql, { withdrawalId: w.id, providerRef: found.providerRef, nowMs: nowOf(deps), ruleBook: deps.ruleBook });
-      const { subject, details } = about(w);
-      findings.push({
-        check: this.name,
-        severity: 'alert',
-        action: 'taken_into_ledger',
-        message: `withdrawal ${w.id} was released, but the provider paid it (${found.providerRef}): the payout was taken back from available (a debt if it goes below zero)`,
-        subject,
-        details: { ...details, providerRef: found.providerRef },
-      });
-    }
-    return findings;
-  },
-};
-
-/** Every check of the sweep, in the order it runs them. */
-export const RECONCILIATION_CHECKS: readonly ReconciliationCheck[] = [withdrawalsWithoutWorkflow, latePayouts, staleWithdrawals];
-
-export function reconciliationCheckNames(): string[] {
-  return RECONCILIATION_CHECKS.map((c) => c.name);
+/** Every named check with its cadence and its latest result (null before it first ran). */
+export async function reconciliationChecksView(deps: Pick<Deps, 'sql'>) {
+  const latest = new Map((await repo.latestResults(deps.sql, reconciliationCheckNames())).map((r) => [r.check_name, r]));
+  return RECONCILIATION_CHECKS.map((c) => {
+    const r = latest.get(c.name);
+    return { name: c.name, description: c.description, cadence: c.cadence, latest: r ? resultView(r) : null };
+  });
 }
 
-/** Runs one named check. */
-export async function runReconciliationCheck(deps: ReconciliationDeps, name: string): Promise<ReconciliationFinding[]> {
-  const check = RECONCILIATION_CHECKS.find((c) => c.name === name);
-  if (!check) {
-    return [{ check: name, severity: 'alert', subject: 'sweep', action: 'failed', message: `no reconciliation check is named ${name}`, details: {} }];
-  }
-  return check.run(deps);
+/** What /metrics shows: the latest result of each check, and when the latest run finished. */
+export async function reconciliationMetrics(deps: Pick<Deps, 'sql'>): Promise<{ finishedAt: Date | null; checks: { check: string; status: string; findings: number }[] }> {
+  const [results, finishedAt] = await Promise.all([repo.latestResults(deps.sql, reconciliationCheckNames()), repo.lastFinishedAt(deps.sql)]);
+  return { finishedAt, checks: results.map((r) => ({ check: r.check_name, status: r.status, findings: r.findings })) };
 }
-
-export const recordReconciliationRun = runs.insertRun;
-export const latestReconciliationRun = runs.latestRun;

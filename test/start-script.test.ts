@@ -162,7 +162,7 @@ test('start script: a bad setting stops the process with a message naming the va
   expect(run.output()).toContain('API_PORT');
 });
 
-test('start script end to end: a click and an order through REST reach the ops timelines and the Temporal UI; the ambassador withdraws with tax withheld', async () => {
+test('start script end to end: a click and an order through REST reach the ops timelines and the Temporal UI; the ambassador withdraws with tax withheld; a rule set published a minute ahead rules the order placed after its instant, and /metrics shows the orders', async () => {
   const p = await ports();
   const run = startScript({ ...p, DATA_DIR: path.join(dataDir, 'e2e') });
   const api = `http://127.0.0.1:${p.API_PORT}`;
@@ -225,9 +225,37 @@ test('start script end to end: a click and an order through REST reach the ops t
       expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliationSweep' });
       await schedule.trigger();
       await waitFor(async () => (await call('GET', '/v1/ops/reconciliation', ops)).body.latest !== null, 30_000, 'a sweep run');
+      // The first scheduled run takes every check (the nightly ones have never run): each has a result, none an error.
+      const checks = (await call('GET', '/v1/ops/reconciliation', ops)).body.checks as { name: string; latest: { status: string } | null }[];
+      expect(checks.map((c) => [c.name, c.latest !== null && c.latest.status !== 'error'])).toEqual(checks.map((c) => [c.name, true]));
     } finally {
       await connection.close();
     }
+    // Issue 14: a rule set published to take effect a minute later changes the rate of an order
+    // placed after that instant and not of one placed before it (an order system's clock may run
+    // up to 5 minutes ahead, so both are placed now); /metrics shows them at once.
+    const latest = (await call('GET', '/v1/ops/rulesets', ops)).body.versions.at(-1).ruleSet;
+    const effectiveFrom = Date.now() + 60_000;
+    const halfRate = { ...latest, version: 'e2e-half-rate', effectiveFrom: new Date(effectiveFrom).toISOString(), levels: { ...latest.levels, L1: { ...latest.levels.L1, firstPurchaseRate: '0.5' } } };
+    expect((await call('POST', '/v1/ops/rulesets', ops, { ruleSet: halfRate, author: 'pm-e2e', reason: 'L1 first purchases at 50%' })).status).toBe(201);
+    const ruled: Record<string, { ruleSetVersion: string; reward: { yunqi: number } }> = {};
+    for (const [id, placedAt] of [['before', effectiveFrom - 1], ['after', effectiveFrom]] as const) {
+      expect((await call('PUT', `/v1/customers/cust-e2e-${id}`, service, {})).status).toBe(200);
+      expect((await call('POST', '/v1/clicks', service, { customerId: `cust-e2e-${id}`, usercode: ambassador.usercode, clickId: `click-e2e-${id}`, occurredAt: new Date().toISOString() })).status).toBe(202);
+      await waitFor(async () => ((await call('GET', `/v1/ops/customers/cust-e2e-${id}/association`, ops)).body.timeline ?? []).some((e: { kind: string }) => e.kind === 'created'), 30_000, `the ${id} click`);
+      const o = { ...order, orderId: `ord-e2e-${id}`, customerId: `cust-e2e-${id}`, paidAmount: '100.00', placedAt: new Date(placedAt).toISOString() };
+      expect((await call('POST', '/v1/orders', service, o)).status).toBe(202);
+      await waitFor(async () => {
+        ruled[id] = (await call('GET', `/v1/ops/orders/ord-e2e-${id}`, ops)).body as (typeof ruled)[string] & { state: string };
+        return (ruled[id] as unknown as { state: string }).state === 'in_review';
+      }, 30_000, `the ${id} order assessed`);
+    }
+    expect([ruled.before!.ruleSetVersion, ruled.before!.reward.yunqi]).toEqual(['2024-06-01', 2_500]);
+    expect([ruled.after!.ruleSetVersion, ruled.after!.reward.yunqi]).toEqual(['e2e-half-rate', 5_000]);
+    const metrics = await (await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${ops}` } })).text();
+    expect(metrics).toMatch(/^settlement_orders\{state="in_review",reason=""\} 2$/m);
+    expect(metrics).toMatch(/^settlement_orders\{state="completed",reason=""\} 1$/m);
+
     // Promotion links use the address the API listens on.
     expect((await call('GET', '/v1/ambassadors/me/link', token)).body.url).toBe(`${api}/r/${ambassador.usercode}`);
   } finally {

@@ -2,4 +2,6 @@
 export * from './associations';
 export * from './orders';
 export * from './withdrawals';
+export * from './deliveries';
+export * from './simulations';
 export * from './reconciliation';

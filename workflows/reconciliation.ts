@@ -1,34 +1,36 @@
 /**
- * The reconciliation sweep, started by the Temporal Schedule `reconciliation-sweep`
- * (contracts/reconciliation): every named check of services/reconciliation.ts runs as its own
- * activity (so each shows in the Temporal UI with its findings), then the run's findings are
- * recorded for GET /v1/ops/reconciliation. The list of checks comes from an activity, so adding a
- * check changes no workflow code. A check that keeps failing is a finding, not a failed sweep.
- * Deterministic: activities do all I/O.
+ * The reconciliation sweep (contracts/reconciliation), started by the Temporal Schedule
+ * `reconciliation-sweep` and on demand: open the run (an activity answers the checks due, so a
+ * new check changes no workflow code), take each named check as its own activity (each shows in
+ * the Temporal UI with its outcome), close the run. A check that keeps failing is recorded as an
+ * error by its last attempt, or, when even that cannot be recorded, counted as one here: the sweep
+ * goes on. Deterministic: activities do all I/O.
  */
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ReconciliationActivities } from '../activities/reconciliation';
-import type { FindingSeverity, ReconciliationFinding, ReconciliationSummary } from '../contracts/reconciliation';
+import { RECONCILIATION_CHECK_ATTEMPTS, type CheckOutcome, type FindingSeverity, type ReconciliationInput, type ReconciliationSummary } from '../contracts/reconciliation';
 
-const { reconciliationChecks, runReconciliationCheck, recordReconciliationRun } = proxyActivities<ReconciliationActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3 },
+const acts = proxyActivities<ReconciliationActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: RECONCILIATION_CHECK_ATTEMPTS },
 });
 
-export async function reconciliationSweep(): Promise<ReconciliationSummary> {
-  const startedAtMs = Date.now();
-  const checks = await reconciliationChecks();
-  const findings: ReconciliationFinding[] = [];
+const noSeverities = (): Record<FindingSeverity, number> => ({ info: 0, warning: 0, alert: 0 });
+
+export async function reconciliationSweep(input: ReconciliationInput = { trigger: 'schedule' }): Promise<ReconciliationSummary> {
+  const { workflowId, runId } = workflowInfo();
+  const { checks } = await acts.reconciliationStart({ runId, workflowId, trigger: input.trigger });
+  const outcomes: CheckOutcome[] = [];
   for (const check of checks) {
     try {
-      findings.push(...(await runReconciliationCheck(check)));
+      outcomes.push(await acts.reconciliationCheck({ runId, check }));
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      findings.push({ check, severity: 'alert', subject: 'sweep', action: 'failed', message: `the check failed: ${err.cause?.message ?? err.message}`, details: {} });
+      outcomes.push({ check, status: 'error', findings: 0, bySeverity: noSeverities() });
     }
   }
-  await recordReconciliationRun({ checks, findings, startedAtMs });
-  const bySeverity: Record<FindingSeverity, number> = { info: 0, warning: 0, alert: 0 };
-  for (const f of findings) bySeverity[f.severity] += 1;
-  return { checks, findings: findings.length, bySeverity };
+  const done = await acts.reconciliationFinish({ runId });
+  const bySeverity = noSeverities();
+  for (const o of outcomes) for (const s of Object.keys(bySeverity) as FindingSeverity[]) bySeverity[s] += o.bySeverity[s];
+  return { runId, findings: done.findings, checks: outcomes, bySeverity };
 }

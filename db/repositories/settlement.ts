@@ -15,30 +15,48 @@ import type { OrderRow } from './orders';
 
 const ms = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
 
+interface ReportedRow {
+  id: string;
+  reported_first_paid_purchase_at: Date | null;
+  reported_last_consumption_at: Date | null;
+  reported_first_payg_use_at: Date | null;
+  payg_before_first_purchase: boolean;
+  same_entity_has_paid_history: boolean;
+  shared_paid: boolean;
+}
+
+/** What the identity system reported about each customer (locked FOR UPDATE when `lock`). */
+async function reportedOf(tx: Sql, customerIds: string[], lock: boolean): Promise<Map<string, CustomerSettlementFacts['reported']>> {
+  const rows = await tx<ReportedRow[]>`
+    SELECT c.id, c.reported_first_paid_purchase_at, c.reported_last_consumption_at, c.reported_first_payg_use_at,
+           c.payg_before_first_purchase, c.same_entity_has_paid_history,
+           ${sharedPaidHistory(tx)} AS shared_paid
+      FROM customers c WHERE c.id IN ${tx(customerIds)} ${lock ? tx`FOR UPDATE OF c` : tx``}`;
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        firstPaidPurchaseAt: ms(row.reported_first_paid_purchase_at),
+        lastConsumptionAt: ms(row.reported_last_consumption_at),
+        firstPaygUseAt: ms(row.reported_first_payg_use_at),
+        payAsYouGoBeforeFirstPurchase: row.payg_before_first_purchase,
+        sameEntityHasPaidHistory: row.same_entity_has_paid_history || row.shared_paid,
+      },
+    ]),
+  );
+}
+
 /** Locks the customer (the row is created when missing): a customer's facts are judged one settlement at a time. */
 export async function lockCustomer(tx: Sql, customerId: string): Promise<CustomerSettlementFacts['reported']> {
   await tx`INSERT INTO customers (id) VALUES (${customerId}) ON CONFLICT (id) DO NOTHING`;
-  const [row] = await tx<
-    {
-      reported_first_paid_purchase_at: Date | null;
-      reported_last_consumption_at: Date | null;
-      reported_first_payg_use_at: Date | null;
-      payg_before_first_purchase: boolean;
-      same_entity_has_paid_history: boolean;
-      shared_paid: boolean;
-    }[]
-  >`
-    SELECT c.reported_first_paid_purchase_at, c.reported_last_consumption_at, c.reported_first_payg_use_at,
-           c.payg_before_first_purchase, c.same_entity_has_paid_history,
-           ${sharedPaidHistory(tx)} AS shared_paid
-      FROM customers c WHERE c.id = ${customerId} FOR UPDATE OF c`;
-  return {
-    firstPaidPurchaseAt: ms(row!.reported_first_paid_purchase_at),
-    lastConsumptionAt: ms(row!.reported_last_consumption_at),
-    firstPaygUseAt: ms(row!.reported_first_payg_use_at),
-    payAsYouGoBeforeFirstPurchase: row!.payg_before_first_purchase,
-    sameEntityHasPaidHistory: row!.same_entity_has_paid_history || row!.shared_paid,
-  };
+  return (await reportedOf(tx, [customerId], true)).get(customerId)!;
+}
+
+/** What was reported about each customer, without a lock (a what-if run reads, never settles); a customer without a row reported nothing. */
+export async function reportedFacts(tx: Sql, customerIds: string[]): Promise<Map<string, CustomerSettlementFacts['reported']>> {
+  const found = customerIds.length ? await reportedOf(tx, customerIds, false) : new Map();
+  const none: CustomerSettlementFacts['reported'] = { firstPaidPurchaseAt: null, lastConsumptionAt: null, firstPaygUseAt: null, payAsYouGoBeforeFirstPurchase: false, sameEntityHasPaidHistory: false };
+  return new Map(customerIds.map((id) => [id, found.get(id) ?? none]));
 }
 
 export function placedOrder(body: OrderPlaced): PlacedOrder {
@@ -97,15 +115,27 @@ export async function orderFacts(tx: Sql, orderIds: string[]): Promise<{ refunds
 
 /** The customer's associations that attribute (not superseded by a recomputed history). */
 export async function associationSpans(tx: Sql, customerId: string): Promise<AssociationSpan[]> {
-  const rows = await tx<{ id: string; ambassador_id: string; started_at: Date; ends_at: Date; ended_at: Date | null }[]>`
-    SELECT id, ambassador_id, started_at, ends_at, ended_at FROM associations
-     WHERE customer_id = ${customerId} AND superseded_at IS NULL ORDER BY started_at, id`;
-  return rows.map((r) => ({
-    associationId: r.id,
-    ambassadorId: r.ambassador_id,
-    startedAtMs: r.started_at.getTime(),
-    endsAtMs: Math.min(r.ends_at.getTime(), r.ended_at?.getTime() ?? Number.MAX_SAFE_INTEGER),
-  }));
+  return (await associationSpansOf(tx, [customerId])).get(customerId) ?? [];
+}
+
+/** associationSpans of several customers at once, by customer. */
+export async function associationSpansOf(tx: Sql, customerIds: string[]): Promise<Map<string, AssociationSpan[]>> {
+  const out = new Map<string, AssociationSpan[]>();
+  if (customerIds.length === 0) return out;
+  const rows = await tx<{ id: string; customer_id: string; ambassador_id: string; started_at: Date; ends_at: Date; ended_at: Date | null }[]>`
+    SELECT id, customer_id, ambassador_id, started_at, ends_at, ended_at FROM associations
+     WHERE customer_id IN ${tx(customerIds)} AND superseded_at IS NULL ORDER BY customer_id, started_at, id`;
+  for (const r of rows) {
+    const list = out.get(r.customer_id) ?? [];
+    list.push({
+      associationId: r.id,
+      ambassadorId: r.ambassador_id,
+      startedAtMs: r.started_at.getTime(),
+      endsAtMs: Math.min(r.ends_at.getTime(), r.ended_at?.getTime() ?? Number.MAX_SAFE_INTEGER),
+    });
+    out.set(r.customer_id, list);
+  }
+  return out;
 }
 
 export async function ambassadorFacts(tx: Sql, ids: string[]): Promise<Map<string, AmbassadorFacts>> {
@@ -114,26 +144,58 @@ export async function ambassadorFacts(tx: Sql, ids: string[]): Promise<Map<strin
   const rows = await tx<{ id: string; account_id: string; kind: 'individual' | 'enterprise' }[]>`SELECT id, account_id, kind FROM ambassadors WHERE id IN ${tx(ids)}`;
   const levels = await tx<{ ambassador_id: string; level: Level; effective_at: Date }[]>`
     SELECT ambassador_id, level, effective_at FROM ambassador_levels WHERE ambassador_id IN ${tx(ids)} ORDER BY effective_at`;
-  for (const r of rows) {
-    out.set(r.id, {
-      id: r.id,
-      accountId: r.account_id,
-      kind: r.kind,
-      levels: levels.filter((l) => l.ambassador_id === r.id).map((l) => ({ level: l.level, effectiveAtMs: l.effective_at.getTime() })),
-    });
+  const byAmbassador = new Map<string, AmbassadorFacts['levels']>();
+  for (const l of levels) {
+    const list = byAmbassador.get(l.ambassador_id) ?? [];
+    list.push({ level: l.level, effectiveAtMs: l.effective_at.getTime() });
+    byAmbassador.set(l.ambassador_id, list);
   }
+  for (const r of rows) out.set(r.id, { id: r.id, accountId: r.account_id, kind: r.kind, levels: byAmbassador.get(r.id) ?? [] });
   return out;
 }
 
 /** Everything the settlement of one customer is judged on (the caller holds the customer's lock). */
 export async function customerSettlementFacts(tx: Sql, customerId: string, reported: CustomerSettlementFacts['reported'], rows: OrderRow[]): Promise<CustomerSettlementFacts> {
-  const [associations, facts] = await Promise.all([associationSpans(tx, customerId), orderFacts(tx, rows.map((r) => r.order_id))]);
-  const ambassadorIds = [...new Set(associations.map((a) => a.ambassadorId))];
+  return (await customersSettlementFacts(tx, [{ customerId, reported, rows }]))[0]!;
+}
+
+/** The same for several customers in a few queries (what-if runs over many customers: services/simulations). */
+export async function customersSettlementFacts(tx: Sql, customers: { customerId: string; reported: CustomerSettlementFacts['reported']; rows: OrderRow[] }[]): Promise<CustomerSettlementFacts[]> {
+  const customerOf = new Map(customers.flatMap((c) => c.rows.map((r) => [r.order_id, c.customerId] as const)));
+  const [spans, facts] = await Promise.all([associationSpansOf(tx, customers.map((c) => c.customerId)), orderFacts(tx, [...customerOf.keys()])]);
+  const ambassadorIds = [...new Set([...spans.values()].flat().map((a) => a.ambassadorId))];
   const [ambassadors, identity] = await Promise.all([
     ambassadorFacts(tx, ambassadorIds),
-    identityRows(tx, [{ kind: 'customer', id: customerId }, ...ambassadorIds.map((id) => ({ kind: 'ambassador' as const, id }))]),
+    identityRows(tx, [...customers.map((c) => ({ kind: 'customer' as const, id: c.customerId })), ...ambassadorIds.map((id) => ({ kind: 'ambassador' as const, id }))]),
   ]);
-  return { customerId, reported, orders: rows.map((r) => placedOrder(r.body)), ...facts, associations, ambassadors, identity };
+  const group = <T>(items: T[], key: (t: T) => string | undefined) => {
+    const m = new Map<string, T[]>();
+    for (const t of items) {
+      const k = key(t);
+      if (k === undefined) continue;
+      const list = m.get(k);
+      if (list) list.push(t);
+      else m.set(k, [t]);
+    }
+    return m;
+  };
+  const refunds = group(facts.refunds, (r) => customerOf.get(r.orderId));
+  const findings = group(facts.findings, (f) => customerOf.get(f.orderId));
+  const identityOf = group(identity, (r) => `${r.subject}:${r.subjectId}`);
+  return customers.map((c) => {
+    const associations = spans.get(c.customerId) ?? [];
+    const mine = [...new Set(associations.map((a) => a.ambassadorId))];
+    return {
+      customerId: c.customerId,
+      reported: c.reported,
+      orders: c.rows.map((r) => placedOrder(r.body)),
+      refunds: refunds.get(c.customerId) ?? [],
+      findings: findings.get(c.customerId) ?? [],
+      associations,
+      ambassadors: new Map(mine.flatMap((id) => (ambassadors.has(id) ? [[id, ambassadors.get(id)!] as const] : []))),
+      identity: [...(identityOf.get(`customer:${c.customerId}`) ?? []), ...mine.flatMap((id) => identityOf.get(`ambassador:${id}`) ?? [])],
+    };
+  });
 }
 
 /** What the ledger holds for each order, per ambassador: pending and available (sums of its entries). */

@@ -8,9 +8,9 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { ConfigError, loadConfig } from '../../config';
-import { loadRuleBook } from '../../config/rules';
 import { createSql } from '../../db/client';
 import { createLogger } from '../../lib/logger';
+import { openConfiguredRuleBook } from '../../services/rulesets/book';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,8 +18,8 @@ async function main(): Promise<void> {
     throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS must be set to run the API alone (npm start runs everything in one process)');
   }
   const logger = createLogger(config, 'api');
-  const ruleBook = loadRuleBook(config);
   const sql = createSql(config.DATABASE_URL);
+  const ruleBook = await openConfiguredRuleBook(sql, config, logger);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ sql, client, config, logger, ruleBook });
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     await new Promise((r) => server.close(r));
+    await ruleBook.close();
     await Promise.allSettled([sql.end({ timeout: 5 }), connection.close()]);
     process.exit(0);
   };

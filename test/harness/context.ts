@@ -4,7 +4,7 @@
  * serially), and a real Worker running the shared workflow bundle with the real activities.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../config';
@@ -13,12 +13,14 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../contracts/search-attributes';
 import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadRuleBook } from '../../config/rules';
+import { installRuntime } from '../../lib/temporal-runtime';
 
 let dbCounter = 0;
 
 // Quiet SDK logs in tests (warnings and errors still show). Installed once per jest process.
+// TEST_TEMPORAL_METRICS_PORT, set before this module loads, turns the Core runtime's metrics on.
 try {
-  Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR') });
+  installRuntime({ logLevel: (process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'ERROR', metricsPort: Number(process.env.TEST_TEMPORAL_METRICS_PORT) || undefined });
 } catch {
   // already installed by an earlier test file in this worker process
 }

@@ -10,10 +10,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+/** Histories of the operations workflows (deliveries, simulations, reconciliation); test/replay.test.ts replays them (and test/tracing.test.ts, with tracing on and off). */
+export const OPS_HISTORIES_DIR = path.join(HISTORIES_DIR, 'ops');
 
-export async function keepHistory(handle: WorkflowHandle, name: string): Promise<void> {
+export async function keepHistory(handle: WorkflowHandle, name: string, dir = HISTORIES_DIR): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history));
 }

@@ -64,6 +64,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus text: the program's metrics (orders by state and reason, yunqi by entry kind, withdrawals, payouts, webhooks, reconciliation), the Node process's, and the Temporal Core runtime's when this process runs a worker */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text exposition format (text/plain; version=0.0.4) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/r/{usercode}": {
         parameters: {
             query?: never;
@@ -3178,7 +3239,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest reconciliation sweep: its checks and findings (withdrawals resumed, released, late payouts, stale ones) */
+        /** The reconciliation sweep: every named check with its latest result, and the latest finished run */
         get: {
             parameters: {
                 query?: never;
@@ -3188,17 +3249,236 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the latest run, or null before the first */
+                /** @description the checks, and the latest run (null before the first) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            checks: {
+                                /** @enum {string} */
+                                cadence: "every_run" | "nightly";
+                                description: string;
+                                /** @description its latest result, whatever run took it (null before it first ran) */
+                                latest: {
+                                    checkedAt: string;
+                                    description: string | null;
+                                    durationMs: number;
+                                    /** @description why the check could not run (status error) */
+                                    error: string | null;
+                                    /** @description how many it found */
+                                    findings: number;
+                                    name: string;
+                                    runId: string;
+                                    /** @description the findings (at most 200) */
+                                    sample: {
+                                        /** @description what the check did: resumed, released, settled, taken_into_ledger, reported */
+                                        action: string;
+                                        check: string;
+                                        details: {
+                                            [key: string]: unknown;
+                                        };
+                                        message: string;
+                                        /** @enum {string} */
+                                        severity: "info" | "warning" | "alert";
+                                        /** @description what it is about, e.g. withdrawal:wd_…, association:…, order:… */
+                                        subject: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    status: "ok" | "findings" | "error";
+                                } | null;
+                                name: string;
+                            }[];
                             latest: {
-                                /** @description the named checks that ran */
+                                /** @description the named checks this run takes (a scheduled run: those due) */
                                 checks: string[];
-                                findings: {
+                                findings: number | null;
+                                finishedAt: string | null;
+                                results: {
+                                    checkedAt: string;
+                                    description: string | null;
+                                    durationMs: number;
+                                    /** @description why the check could not run (status error) */
+                                    error: string | null;
+                                    /** @description how many it found */
+                                    findings: number;
+                                    name: string;
+                                    runId: string;
+                                    /** @description the findings (at most 200) */
+                                    sample: {
+                                        /** @description what the check did: resumed, released, settled, taken_into_ledger, reported */
+                                        action: string;
+                                        check: string;
+                                        details: {
+                                            [key: string]: unknown;
+                                        };
+                                        message: string;
+                                        /** @enum {string} */
+                                        severity: "info" | "warning" | "alert";
+                                        /** @description what it is about, e.g. withdrawal:wd_…, association:…, order:… */
+                                        subject: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    status: "ok" | "findings" | "error";
+                                }[];
+                                /** @description the Temporal run ID of the sweep */
+                                runId: string;
+                                startedAt: string;
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual";
+                                /** @description the sweep in the Temporal UI */
+                                workflowId: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/reconciliation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the reconciliation sweep now, every check (the same workflow the Schedule starts) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description started; GET /v1/ops/reconciliation shows it when it finishes */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            workflowId: string;
+                        };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/reconciliation/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reconciliation run (also while it runs: the checks done so far) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the Temporal run ID of the sweep */
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the named checks this run takes (a scheduled run: those due) */
+                            checks: string[];
+                            findings: number | null;
+                            finishedAt: string | null;
+                            results: {
+                                checkedAt: string;
+                                description: string | null;
+                                durationMs: number;
+                                /** @description why the check could not run (status error) */
+                                error: string | null;
+                                /** @description how many it found */
+                                findings: number;
+                                name: string;
+                                runId: string;
+                                /** @description the findings (at most 200) */
+                                sample: {
+                                    /** @description what the check did: resumed, released, settled, taken_into_ledger, reported */
                                     action: string;
                                     check: string;
                                     details: {
@@ -3207,19 +3487,1599 @@ export interface paths {
                                     message: string;
                                     /** @enum {string} */
                                     severity: "info" | "warning" | "alert";
+                                    /** @description what it is about, e.g. withdrawal:wd_…, association:…, order:… */
                                     subject: string;
                                 }[];
-                                finishedAt: string;
-                                runId: string;
-                                startedAt: string;
-                                /** @description the sweep run in the Temporal UI */
-                                workflowId: string;
-                            } | null;
+                                /** @enum {string} */
+                                status: "ok" | "findings" | "error";
+                            }[];
+                            /** @description the Temporal run ID of the sweep */
+                            runId: string;
+                            startedAt: string;
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual";
+                            /** @description the sweep in the Temporal UI */
+                            workflowId: string;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such run */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/rulesets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule-set version ever written, oldest instant first, with who published it, why, and where it stands now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the versions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            versions: {
+                                author: string;
+                                effectiveFrom: string;
+                                publishedAt: string;
+                                reason: string;
+                                ruleSet: unknown;
+                                /** @enum {string} */
+                                source: "seed" | "published";
+                                /** @enum {string} */
+                                state: "past" | "in_force" | "scheduled" | "withdrawn";
+                                version: string;
+                                withdrawal: {
+                                    at: string;
+                                    by: string;
+                                    reason: string | null;
+                                } | null;
+                            }[];
                         };
                     };
                 };
                 /** @description unauthorized: the credentials this route needs are missing or wrong */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish the next rule-set version, to take effect at its effectiveFrom (at least RULESET_PUBLISH_LEAD_SECONDS ahead); every process uses it from that instant, without a restart */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description who publishes or withdraws (a person of the program team) */
+                        author: string;
+                        reason: string;
+                        /** @description a rule set, validated like the table read at start (domain/rulesets.ts RuleSetSchema) */
+                        ruleSet: {
+                            associationWindowDays: number;
+                            /** @enum {string} */
+                            capScope: "association" | "order";
+                            creditDelayDays: number;
+                            dormancyMonths: number;
+                            dormantCustomers: boolean;
+                            /** Format: date-time */
+                            effectiveFrom: string;
+                            enterpriseAmbassadors: boolean;
+                            installmentPeriodDays: number;
+                            installmentThresholdYunqi: number;
+                            levels: {
+                                L1: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L2: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L3: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L4: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L5: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                            };
+                            perCustomerPaidCapYunqi: number;
+                            perCustomerRewardCapYunqi: number;
+                            renewalsCount: boolean;
+                            reviewPeriodDays: number;
+                            strategicRate: string | null;
+                            tax: {
+                                brackets: {
+                                    quickDeductionYunqi: number;
+                                    rate: string;
+                                    upToYunqi: number | null;
+                                }[];
+                                highIncomeDeductionRate: string;
+                                lowIncomeCeilingYunqi: number;
+                                lowIncomeDeductionYunqi: number;
+                                name: string;
+                            };
+                            version: string;
+                            withdrawalMaxYunqi: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description published (scheduled) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author: string;
+                            effectiveFrom: string;
+                            publishedAt: string;
+                            reason: string;
+                            ruleSet: unknown;
+                            /** @enum {string} */
+                            source: "seed" | "published";
+                            /** @enum {string} */
+                            state: "past" | "in_force" | "scheduled" | "withdrawn";
+                            version: string;
+                            withdrawal: {
+                                at: string;
+                                by: string;
+                                reason: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the version id was used before (version_exists) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description effectiveFrom too soon (too_soon), or the table would be invalid, e.g. two versions at one instant (invalid_rule_set) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/rulesets/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule-set version and its publication record */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author: string;
+                            effectiveFrom: string;
+                            publishedAt: string;
+                            reason: string;
+                            ruleSet: unknown;
+                            /** @enum {string} */
+                            source: "seed" | "published";
+                            /** @enum {string} */
+                            state: "past" | "in_force" | "scheduled" | "withdrawn";
+                            version: string;
+                            withdrawal: {
+                                at: string;
+                                by: string;
+                                reason: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/rulesets/{version}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a version that is not yet in force (its row stays in the history); a version in force or past is immutable */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description who publishes or withdraws (a person of the program team) */
+                        author: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description withdrawn */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author: string;
+                            effectiveFrom: string;
+                            publishedAt: string;
+                            reason: string;
+                            ruleSet: unknown;
+                            /** @enum {string} */
+                            source: "seed" | "published";
+                            /** @enum {string} */
+                            state: "past" | "in_force" | "scheduled" | "withdrawn";
+                            version: string;
+                            withdrawal: {
+                                at: string;
+                                by: string;
+                                reason: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description in force or past (immutable), or withdrawn already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description takes effect within RULESET_PUBLISH_LEAD_SECONDS (too_soon) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/rulesets/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rule-set table as the README shows it, generated from the versions that govern (Markdown) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the table */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            markdown: string;
+                        };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a what-if run: the candidate rule set over the recorded facts of the orders placed in [from, to), as a workflow; nothing is posted to the ledger */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description orders placed from this instant (inclusive)
+                         */
+                        from: string;
+                        reason?: string;
+                        requestedBy: string;
+                        /** @description the candidate: it replaces the version of its id (or the one taking effect at its instant), or joins the others */
+                        ruleSet: {
+                            associationWindowDays: number;
+                            /** @enum {string} */
+                            capScope: "association" | "order";
+                            creditDelayDays: number;
+                            dormancyMonths: number;
+                            dormantCustomers: boolean;
+                            /** Format: date-time */
+                            effectiveFrom: string;
+                            enterpriseAmbassadors: boolean;
+                            installmentPeriodDays: number;
+                            installmentThresholdYunqi: number;
+                            levels: {
+                                L1: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L2: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L3: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L4: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                                L5: {
+                                    firstPurchaseRate: string;
+                                    laterPurchaseRate: string;
+                                    perOrderPaidCapYunqi: number | null;
+                                };
+                            };
+                            perCustomerPaidCapYunqi: number;
+                            perCustomerRewardCapYunqi: number;
+                            renewalsCount: boolean;
+                            reviewPeriodDays: number;
+                            strategicRate: string | null;
+                            tax: {
+                                brackets: {
+                                    quickDeductionYunqi: number;
+                                    rate: string;
+                                    upToYunqi: number | null;
+                                }[];
+                                highIncomeDeductionRate: string;
+                                lowIncomeCeilingYunqi: number;
+                                lowIncomeDeductionYunqi: number;
+                                name: string;
+                            };
+                            version: string;
+                            withdrawalMaxYunqi: number;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description to this instant (exclusive)
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description started; follow it at GET /v1/ops/simulations/{id} */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            candidateVersion: string;
+                            completedAt: string | null;
+                            createdAt: string;
+                            error: string | null;
+                            id: string;
+                            judgedAt: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            progress: {
+                                customersDone: number;
+                                customersTotal: number | null;
+                                fraction: number;
+                                ordersDone: number;
+                            };
+                            reason: string | null;
+                            replacedVersion: string | null;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed";
+                            totals: {
+                                actual: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                ambassadors: number;
+                                changedAmbassadors: number;
+                                changedOrders: number;
+                                creditedDifference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                difference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                orders: number;
+                                simulated: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                            } | null;
+                            workflowId: string;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the candidate makes the table invalid (invalid_rule_set), or the period is empty or longer than three years (invalid_period) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/simulations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A what-if run: its progress while it runs (the workflow is queried), then the totals: actual, simulated and their difference */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the run */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            candidateVersion: string;
+                            completedAt: string | null;
+                            createdAt: string;
+                            error: string | null;
+                            id: string;
+                            judgedAt: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            progress: {
+                                customersDone: number;
+                                customersTotal: number | null;
+                                fraction: number;
+                                ordersDone: number;
+                            };
+                            reason: string | null;
+                            replacedVersion: string | null;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed";
+                            totals: {
+                                actual: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                ambassadors: number;
+                                changedAmbassadors: number;
+                                changedOrders: number;
+                                creditedDifference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                difference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                orders: number;
+                                simulated: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                            } | null;
+                            workflowId: string;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such run */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/simulations/{id}/ambassadors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per ambassador: the period's orders as granted and under the candidate, largest difference first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description also the ambassadors whose total does not change */
+                    all?: "true" | "false";
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ambassadors: {
+                                actual: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                ambassadorId: string;
+                                difference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                explanation: string;
+                                orders: number;
+                                simulated: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such run */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/simulations/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The orders the candidate changes, each as settled and as simulated, with the explanation */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            nextCursor: string | null;
+                            orders: {
+                                actual: {
+                                    ambassadorId: string | null;
+                                    creditedYunqi: number;
+                                    rate: string | null;
+                                    reasonCode: string | null;
+                                    rewardYunqi: number;
+                                    ruleSetVersion: string | null;
+                                    state: string;
+                                    summary: string | null;
+                                };
+                                customerId: string;
+                                difference: {
+                                    cny: string;
+                                    yunqi: number;
+                                };
+                                explanation: string;
+                                orderId: string;
+                                placedAt: string;
+                                simulated: {
+                                    ambassadorId: string | null;
+                                    creditedYunqi: number;
+                                    rate: string | null;
+                                    reasonCode: string | null;
+                                    rewardYunqi: number;
+                                    ruleSetVersion: string | null;
+                                    state: string;
+                                    summary: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such run */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook (deleted ones too), without secrets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the webhooks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            webhooks: {
+                                createdAt: string;
+                                createdBy: string;
+                                deletedAt: string | null;
+                                deletedBy: string | null;
+                                description: string | null;
+                                eventTypes: string[];
+                                id: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a webhook: every event from now on (or those of its eventTypes), POSTed at least once with X-Event-Id and X-Signature: sha256=<HMAC-SHA256 of the body>, retried with backoff */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        createdBy: string;
+                        description?: string;
+                        /** @description type prefixes to receive (ledger.reward.granted, ledger., order.state_changed); omitted: every event */
+                        eventTypes?: string[];
+                        /** @description the HMAC-SHA256 key; omitted: one is made and answered once */
+                        secret?: string;
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description registered; the secret is shown this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            secret: string;
+                            webhook: {
+                                createdAt: string;
+                                createdBy: string;
+                                deletedAt: string | null;
+                                deletedBy: string | null;
+                                description: string | null;
+                                eventTypes: string[];
+                                id: string;
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the webhook */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt: string | null;
+                            deletedBy: string | null;
+                            description: string | null;
+                            eventTypes: string[];
+                            id: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such webhook */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook: nothing more is sent to it, its pending deliveries are cancelled; its log stays */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description who deletes it */
+                    by: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted (a repeat is harmless) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt: string | null;
+                            deletedBy: string | null;
+                            description: string | null;
+                            eventTypes: string[];
+                            id: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such webhook */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's delivery log, newest first: each event's status, attempts, and what the receiver answered */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "delivered" | "failed" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page of deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deliveries: {
+                                attempts: number;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                                deliveryId: number;
+                                /** @description stable: every attempt of the event carries it (X-Event-Id) */
+                                eventId: string;
+                                eventType: string;
+                                lastError: string | null;
+                                lastStatusCode: number | null;
+                                log: {
+                                    at: string;
+                                    attempt: number;
+                                    durationMs: number;
+                                    error: string | null;
+                                    statusCode: number | null;
+                                }[];
+                                nextAttemptAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "cancelled";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such webhook */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
