@@ -15,6 +15,7 @@ import { createMetrics } from './services/metrics';
 import { startOperations } from './services/operations';
 import { serveMetrics } from './lib/metrics-http';
 import { ephemeralPort, installRuntime } from './lib/temporal-runtime';
+import { temporalConnectionOptions } from './config/temporal';
 import { TRACING_WORKFLOW_INTERCEPTORS, createTracing, type Tracing } from './lib/tracing';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
@@ -67,9 +68,7 @@ export async function serveWorkerMetrics(config: Config, deps: ActivityDeps): Pr
   return server.close;
 }
 
-export function temporalAddress(config: Config): string {
-  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
-}
+export { temporalAddress } from './config/temporal';
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
@@ -78,10 +77,11 @@ async function main(): Promise<void> {
   const config: Config = { ...loaded, TEMPORAL_METRICS_PORT: await coreMetricsPort(loaded, loaded.METRICS_PORT !== undefined) };
   installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', metricsPort: config.TEMPORAL_METRICS_PORT });
   const sql = createSql(loaded.DATABASE_URL);
-  const address = temporalAddress(config);
-  const connection = await NativeConnection.connect({ address });
+  const temporal = temporalConnectionOptions(config);
+  const { address } = temporal;
+  const connection = await NativeConnection.connect(temporal);
   const tracing = configuredTracing(config);
-  const client = new Client({ connection: await Connection.connect({ address }), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
+  const client = new Client({ connection: await Connection.connect(temporal), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
   const ruleBook = await openConfiguredRuleBook(sql, config, logger);
   const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
   const worker = await createWorker({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });

@@ -21,6 +21,15 @@ export const ConfigSchema = z.object({
   /** When set, use this Temporal server; otherwise `npm start` runs the local dev server. */
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** An API key for the Temporal server (Temporal Cloud); sent as a bearer token over TLS. */
+  TEMPORAL_API_KEY: optionalString,
+  /** TLS to the Temporal server: on when an API key or a client certificate is set, unless 'false'. */
+  TEMPORAL_TLS: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** Client certificate and key files (PEM) for mTLS to the Temporal server; both or neither. */
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  /** A CA bundle (PEM) for a self-hosted server whose certificate the system's roots do not sign. */
+  TEMPORAL_TLS_CA_PATH: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ambassador-settlement'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),

@@ -19,7 +19,8 @@ import { findBinary } from '../config/binaries';
 import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createApp, stopIntake } from '../api/app';
-import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorker, serveWorkerMetrics, temporalAddress } from '../worker';
+import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorker, serveWorkerMetrics } from '../worker';
+import { temporalConnectionOptions } from '../config/temporal';
 import { installRuntime } from '../lib/temporal-runtime';
 import { startOperations } from '../services/operations';
 import { createLogger } from '../lib/logger';
@@ -190,8 +191,9 @@ async function main(): Promise<void> {
         stoppers.push({ name: 'temporal dev server', stop: await startDownloadedDevServer(config, log) });
       }
     }
-    const address = temporalAddress(config);
-    const connection = await Connection.connect({ address });
+    const temporal = temporalConnectionOptions(config);
+    const { address } = temporal;
+    const connection = await Connection.connect(temporal);
     stoppers.push({ name: 'temporal client', stop: () => connection.close() });
     const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTE_KEYS);
     if (added.length) log(`search attributes registered: ${added.join(', ')}`);
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
 
     const workerLogger = createLogger(config, 'worker');
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await NativeConnection.connect(temporal);
     const workerDeps = { sql, client, config, logger: workerLogger, ruleBook };
     const worker = await createWorker({
       connection: nativeConnection,
@@ -255,7 +257,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
-    if (err instanceof PortInUseError) console.error(err.message);
+    if (err instanceof PortInUseError || err instanceof ConfigError) console.error(err.message);
     else logger.error({ err }, 'start failed');
     await shutdown('start failed', 1);
   }

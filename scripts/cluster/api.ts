@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { ConfigError, loadConfig } from '../../config';
+import { temporalConnectionOptions } from '../../config/temporal';
 import { createSql } from '../../db/client';
 import { createLogger } from '../../lib/logger';
 import { openConfiguredRuleBook } from '../../services/rulesets/book';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   const sql = createSql(config.DATABASE_URL);
   const ruleBook = await openConfiguredRuleBook(sql, config, logger);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ sql, client, config, logger, ruleBook });
   const server = await new Promise<Server>((resolve, reject) => {
