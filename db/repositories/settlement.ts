@@ -52,6 +52,13 @@ export async function lockCustomer(tx: Sql, customerId: string): Promise<Custome
   return (await reportedOf(tx, [customerId], true)).get(customerId)!;
 }
 
+/** The instant to judge the locked customer at: the later of `nowMs` and the latest it was judged at (kept). */
+export async function judgingInstant(tx: Sql, customerId: string, nowMs: number): Promise<number> {
+  const [row] = await tx<{ at: Date }[]>`
+    UPDATE customers SET judged_through = greatest(judged_through, ${new Date(nowMs)}) WHERE id = ${customerId} RETURNING judged_through AS at`;
+  return row ? Math.max(nowMs, row.at.getTime()) : nowMs;
+}
+
 /** What was reported about each customer, without a lock (a what-if run reads, never settles); a customer without a row reported nothing. */
 export async function reportedFacts(tx: Sql, customerIds: string[]): Promise<Map<string, CustomerSettlementFacts['reported']>> {
   const found = customerIds.length ? await reportedOf(tx, customerIds, false) : new Map();

@@ -94,6 +94,8 @@ async function settleCustomerNow(deps: Pick<Deps, 'sql' | 'ruleBook'>, customerI
   return deps.sql.begin(async (t) => {
     const tx = t as unknown as Sql;
     const reported = await repo.lockCustomer(tx, customerId);
+    // Time only moves forward for a customer: a step that carries an older instant judges as of the latest.
+    const nowMs = await repo.judgingInstant(tx, customerId, input.nowMs);
     const facts: FactResult[] = [];
     for (const f of input.facts ?? []) {
       const body = factBody(f);
@@ -102,7 +104,7 @@ async function settleCustomerNow(deps: Pick<Deps, 'sql' | 'ruleBook'>, customerI
     }
     const rows = (await repo.customerOrders(tx, customerId)).filter((r) => r.failure === null);
     const settlementFacts = await repo.customerSettlementFacts(tx, customerId, reported, rows);
-    const outcomes = settleCustomer(settlementFacts, deps.ruleBook, input.nowMs);
+    const outcomes = settleCustomer(settlementFacts, deps.ruleBook, nowMs);
     const ids = rows.map((r) => r.order_id);
     const [holdings, prior] = await Promise.all([repo.orderHoldings(tx, ids), repo.orderEntries(tx, ids)]);
     const snapshots = new Map<string, OrderSnapshot>();
@@ -113,7 +115,7 @@ async function settleCustomerNow(deps: Pick<Deps, 'sql' | 'ruleBook'>, customerI
       const events = [...o.events];
       if (row.assessment_key && row.assessment_key !== key) {
         const n = (await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM order_events WHERE order_id = ${row.order_id} AND kind = 'reassessed'`)[0]!.n + 1;
-        events.push(reassessmentEvent(row, o, input.because ?? null, n, input.nowMs));
+        events.push(reassessmentEvent(row, o, input.because ?? null, n, nowMs));
       }
       const credited = new Set(row.installments.filter((i) => i.credited).map((i) => i.n));
       await postOrderMoves(tx, {

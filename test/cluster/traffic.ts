@@ -89,8 +89,9 @@ export async function placeOrder(rest: Rest, body: ReturnType<typeof orderBody>)
   await rest.expect(202, 'POST', '/v1/orders', SERVICE_TOKEN, body);
 }
 
+/** A refund answers 200 with the order's outcome once the settlement took it (an Update). */
 export async function refund(rest: Rest, orderId: string, amount: string, full: boolean): Promise<void> {
-  await rest.expect(202, 'POST', `/v1/orders/${orderId}/refunds`, SERVICE_TOKEN, { refundId: `refund-${orderId}`, amount, full });
+  await rest.expect(200, 'POST', `/v1/orders/${orderId}/refunds`, SERVICE_TOKEN, { refundId: `refund-${orderId}`, amount, full });
 }
 
 /** A withdrawal sent twice with one Idempotency-Key (a client retrying): both answers must agree. */

@@ -20,14 +20,17 @@ let seq = 0;
 const uniq = (p: string) => `${p}-${process.pid}-${++seq}-${crypto.randomBytes(2).toString('hex')}`;
 
 export function orderSteps(sql: Sql, ruleBook: RuleBook = defaultRuleBook()) {
+  const customers = new Map<string, string>();
   const acts = createOrderActivities({ sql, client: null as unknown as Client, config: loadConfig({ LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), ruleBook });
   return {
     /** A new customer of the ambassador (associated an hour before `atMs`) places an order at `atMs`,
-     * received at `nowMs` (by default at once). */
-    async place(ambassadorId: string, paidAmount: string, atMs: number, nowMs = atMs): Promise<{ orderId: string; snapshot: OrderSnapshot }> {
-      const customerId = uniq('cust');
+     * received at `nowMs` (by default at once); given `sameCustomerAs`, that order's customer places it. */
+    async place(ambassadorId: string, paidAmount: string, atMs: number, nowMs = atMs, sameCustomerAs?: string): Promise<{ orderId: string; customerId: string; snapshot: OrderSnapshot }> {
+      const known = sameCustomerAs ? customers.get(sameCustomerAs) : undefined;
+      const customerId = known ?? uniq('cust');
       const orderId = uniq('ord');
-      await projectAssociationChange(sql, {
+      customers.set(orderId, customerId);
+      if (!known) await projectAssociationChange(sql, {
         customerId,
         workflowId: customerWorkflowId(customerId),
         events: [],
@@ -35,7 +38,7 @@ export function orderSteps(sql: Sql, ruleBook: RuleBook = defaultRuleBook()) {
       });
       const order = { orderId, customerId, productCode: 'ecs', productCategory: 'core' as const, paidAmount, billing: 'prepaid' as const, orderType: 'new' as const, placedAt: new Date(atMs).toISOString() };
       const r = await acts.settleOrder({ orderId, nowMs, placement: { order, bodyHash: uniq('h'), workflowId: orderWorkflowId(orderId), runId: 'fixture' } });
-      return { orderId, snapshot: r.snapshot };
+      return { orderId, customerId, snapshot: r.snapshot };
     },
     /** The order's settlement step at `nowMs`, with the facts that arrive then. */
     async settle(orderId: string, nowMs: number, facts: OrderFactInput[] = []): Promise<OrderSnapshot> {
