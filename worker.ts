@@ -4,7 +4,7 @@
  * of these against the same task queue).
  */
 import path from 'node:path';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
 import { loadConfig, type Config } from './config';
@@ -14,8 +14,9 @@ import { loadRuleBook } from './config/rules';
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
-export async function bundleWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/** Bundles the production workflows, or another entry (a benchmark's, which re-exports them). */
+export async function bundleWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
 }
 
 const noop = () => undefined;
@@ -26,6 +27,8 @@ export async function createWorker(opts: {
   config: Config;
   deps: ActivityDeps;
   workflowBundle: { code: string } | { codePath: string };
+  /** Worker options that replace ours (benchmark experiments). */
+  overrides?: Partial<WorkerOptions>;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -33,6 +36,7 @@ export async function createWorker(opts: {
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
+    ...opts.overrides,
   });
 }
 
