@@ -22,7 +22,7 @@ import { DEFAULT_RULE_SETS } from '../../domain/rulesets';
 import { busySeconds, costOf, fetchHistories, type Cost } from './history';
 import { drive, driveLine, type DriveResult } from './load';
 import { CpuMeter, type CpuUse } from './machine';
-import { Progress, fmt, now, secondsSince, sleep } from './measure';
+import { Progress, fmt, now, secondsSince, sleep, waitFor } from './measure';
 import { restSender, typedSender, type BenchOrder } from './population';
 import type { Stack } from './stack';
 
@@ -71,9 +71,18 @@ export async function emptyPhase(stack: Stack, prefix: string, n: number, concur
     await client.workflow.start('benchEmpty', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: w.id, args: [] });
     return { ok: true, status: 'started' };
   }, stack.worker.assert);
+  await waitClosed(stack, 'benchEmpty', 600);
   const histories = await fetchHistories(client, starts.acceptedIds, 16);
   const cpu = CpuMeter.use(c0, stack.cpu.snapshot());
   return { starts, completions: histories.length / busySeconds(histories), cpu };
+}
+
+/** Polls (cheaply: one visibility count a second) until no execution of `workflowType` runs. */
+export async function waitClosed(stack: Stack, workflowType: string, timeoutS: number): Promise<void> {
+  await waitFor(`${workflowType} executions closed`, timeoutS, async () => {
+    stack.worker.assert();
+    return (await stack.client.workflow.count(`WorkflowType = '${workflowType}' AND ExecutionStatus = 'Running'`)).count === 0;
+  }, 1000);
 }
 
 /** Polls until every order of `ids` is in a terminal state in Postgres. */

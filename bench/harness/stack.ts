@@ -37,6 +37,8 @@ export interface StackOptions {
   profile: boolean;
   /** Requests the load generator keeps in flight (HTTP sockets). */
   concurrency: number;
+  /** The workflow bundle's entry (default: the production workflows and the empty workflow). */
+  workflowsPath?: string;
 }
 
 export interface BenchWorker {
@@ -103,7 +105,7 @@ function timedActivities<T extends Record<string, unknown>>(acts: T, timings: Ti
 }
 
 async function startWorker(td: Teardown, config: Config, deps: Parameters<typeof createActivities>[0], opts: StackOptions, timings: Timings): Promise<BenchWorker> {
-  const workflowBundle = await bundleWorkflows(path.join(__dirname, 'workflows.ts'));
+  const workflowBundle = await bundleWorkflows(opts.workflowsPath ?? path.join(__dirname, 'workflows.ts'));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
   let stopped = false;
   td.add('worker connection', () => connection.close(), () => !stopped);
