@@ -26,39 +26,27 @@ import { costMarkdown, costTable, Summary } from './harness/report';
 import { machineLine } from './harness/machine';
 import { fmt, now, secondsSince } from './harness/measure';
 import { associateCustomers, joinAmbassadors } from './harness/population';
-import { equalWaitsRuleSetFile, runRound, type RoundFigures } from './harness/round';
+import { ROUND_FLAGS, ROUND_USAGE, equalWaitsRuleSetFile, roundSettings, roundSettingsLine, runRounds } from './harness/round';
 import { postgresErrorLines, runMain, type Teardown } from './harness/setup';
-import { TUNING_FLAGS, TUNING_USAGE, startStack, tuningFrom, tuningLine } from './harness/stack';
+import { TUNING_USAGE, startStack } from './harness/stack';
 
-const USAGE = `usage: npm run bench:orders -- [--rounds R] [--orders N] [--empties E] [--concurrency C] [--wait S]
-       [--ambassadors A] [--paid CNY] [--pg-fast] [--pg-pool P] [--profile] ${TUNING_USAGE}`;
+const USAGE = `usage: npm run bench:orders -- ${ROUND_USAGE}
+       [--ambassadors A] [--paid CNY] [--pg-pool P] [--profile] ${TUNING_USAGE}`;
 
 async function main(td: Teardown): Promise<number> {
-  const flags = new Flags(USAGE, {
-    ...{ rounds: 'value', orders: 'value', empties: 'value', concurrency: 'value', wait: 'value', ambassadors: 'value', paid: 'value' },
-    ...{ 'pg-fast': 'switch', 'pg-pool': 'value', profile: 'switch', ...TUNING_FLAGS },
-  });
+  const flags = new Flags(USAGE, { ...ROUND_FLAGS, ambassadors: 'value', paid: 'value', 'pg-pool': 'value', profile: 'switch' });
   const o = {
-    rounds: flags.num('rounds', { env: 'BENCH_ROUNDS', min: 1 }, 3),
-    orders: flags.num('orders', { env: 'BENCH_ORDERS', min: 1 }, 300),
-    empties: flags.num('empties', { env: 'BENCH_EMPTIES', min: 1 }, 1000),
-    concurrency: flags.num('concurrency', { env: 'BENCH_CONCURRENCY', min: 1 }, 48),
-    waitS: flags.num('wait', { env: 'BENCH_WAIT', min: 1, fraction: true }, 20),
+    ...roundSettings(flags, 3),
     ambassadors: flags.num('ambassadors', { min: 1 }, 20),
     paid: flags.str('paid', '5000.00'),
-    pgFast: flags.bool('pg-fast', 'BENCH_FAST'),
     pgPool: flags.num('pg-pool', { min: 1 }),
     profile: flags.bool('profile'),
-    tuning: tuningFrom(flags),
   };
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   const started = now();
   console.log('bench:orders — the empty workflow\'s limits and what orders reach beside them, on the local Temporal dev server');
   console.log(`  ${machineLine()}`);
-  console.log(
-    `  settings: ${o.rounds} rounds of ${o.empties} empty workflows, ${o.orders} REST + ${o.orders} typed-client orders (${o.paid} CNY, L1, two installments); ` +
-      `${o.concurrency} in flight; each wait ${o.waitS} s; Postgres ${o.pgFast ? 'fsync off' : 'durable'}, pool ${o.pgPool ?? 'createSql default'}; worker ${tuningLine(o.tuning)}`,
-  );
+  console.log(`  settings: ${roundSettingsLine(o)}; orders of ${o.paid} CNY (L1, two installments); Postgres pool ${o.pgPool ?? 'createSql default'}`);
 
   const stack = await startStack(td, { tag: 'orders', pgFast: o.pgFast, pgPool: o.pgPool, ruleSetFile: equalWaitsRuleSetFile(o.waitS), tuning: o.tuning, profile: o.profile, concurrency: o.concurrency });
   console.log(`  started: Postgres ${stack.pg.url.replace(/\/\/[^@]*@/, '//')}, Temporal ${stack.temporal.address}, API 127.0.0.1:${stack.api.port}`);
@@ -70,12 +58,7 @@ async function main(td: Teardown): Promise<number> {
   await associateCustomers(stack, customers, ambassadors, o.concurrency);
   console.log(`  ${ambassadors.length} ambassadors, ${customers.length} customers associated in ${fmt(secondsSince(t0))} s`);
 
-  const rounds: RoundFigures[] = [];
-  for (let r = 0; r < o.rounds; r++) {
-    console.log(`\nround ${r + 1} of ${o.rounds}`);
-    const mine = customers.slice(r * o.orders, (r + 1) * o.orders);
-    rounds.push(await runRound(stack, { prefix: `bench-${runId}-r${r}`, empties: o.empties, concurrency: o.concurrency, customers: mine, waitS: o.waitS, paid: o.paid }));
-  }
+  const rounds = await runRounds(stack, '', o, customers, `bench-${runId}`);
 
   const costs = rounds.flatMap((r) => r.costs);
   if (costs.length) {

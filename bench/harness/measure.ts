@@ -39,10 +39,11 @@ export async function interleaved<C, M>(cases: C[], rounds: number, run: (c: C, 
   return out;
 }
 
-/** Completion instants of a run, for its throughput per tenth (by count: the 1st tenth of the items, …). */
+/** Completion instants of a run, for its throughput per tenth (by count: the 1st tenth of the
+ * items, …). Without a start, the run starts at the first item (a ramp-up is not counted). */
 export class Tenths {
   private readonly doneAt: number[] = [];
-  constructor(private readonly startMs: number) {}
+  constructor(private readonly startMs?: number) {}
   add(atMs: number): void {
     this.doneAt.push(atMs);
   }
@@ -53,9 +54,9 @@ export class Tenths {
   rates(): number[] {
     const t = [...this.doneAt].sort((a, b) => a - b);
     const out: number[] = [];
-    let prevEnd = this.startMs;
+    let prevEnd = this.startMs ?? t[0]!;
     for (let k = 1; k <= 10; k++) {
-      const lo = Math.floor(((k - 1) * t.length) / 10);
+      const lo = Math.max(this.startMs === undefined ? 1 : 0, Math.floor(((k - 1) * t.length) / 10));
       const hi = Math.floor((k * t.length) / 10);
       if (hi <= lo) continue;
       const end = t[hi - 1]!;

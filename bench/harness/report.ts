@@ -29,8 +29,9 @@ export class Summary {
   }
   print(title = 'summary'): void {
     console.log(`\n${title}`);
-    const w = Math.max(...this.lines.map((l) => l.what.length));
-    const v = Math.max(...this.lines.map((l) => l.value.length));
+    // Columns as wide as their widest entry, but a long entry does not push every line out.
+    const w = Math.min(48, Math.max(...this.lines.map((l) => l.what.length)));
+    const v = Math.min(36, Math.max(...this.lines.map((l) => l.value.length)));
     for (const l of this.lines) {
       const verdict = l.pass === undefined ? '' : l.pass ? 'PASS' : 'FAIL';
       const goal = l.goal ? `goal ${l.goal}` : '';

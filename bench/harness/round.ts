@@ -24,7 +24,8 @@ import { drive, driveLine, type DriveResult } from './load';
 import { CpuMeter, type CpuUse } from './machine';
 import { Progress, fmt, now, secondsSince, sleep, waitFor } from './measure';
 import { restSender, typedSender, type BenchOrder } from './population';
-import type { Stack } from './stack';
+import type { Flags } from './cli';
+import { TUNING_FLAGS, tuningFrom, tuningLine, type Stack } from './stack';
 
 /** The default rule sets with each wait of an order (review, credit delay, installment period) `seconds` long. */
 export function equalWaitsRuleSetFile(seconds: number): string {
@@ -173,4 +174,37 @@ export async function runRound(stack: Stack, o: RoundOptions, say: (line: string
     notCompleted: s.notCompleted,
     cpu: { empty: empty.cpu, rest: restCpu, typed: typedCpu, settle: settleCpu },
   };
+}
+
+/** The flags of the rounds, shared by bench:orders and bench:scale. */
+export const ROUND_FLAGS = { rounds: 'value', orders: 'value', empties: 'value', concurrency: 'value', wait: 'value', 'pg-fast': 'switch', ...TUNING_FLAGS } as const;
+export const ROUND_USAGE = '[--rounds R] [--orders N] [--empties E] [--concurrency C] [--wait S] [--pg-fast]';
+
+export function roundSettings(flags: Flags, rounds: number) {
+  return {
+    rounds: flags.num('rounds', { env: 'BENCH_ROUNDS', min: 1 }, rounds),
+    orders: flags.num('orders', { env: 'BENCH_ORDERS', min: 1 }, 300),
+    empties: flags.num('empties', { env: 'BENCH_EMPTIES', min: 1 }, 1000),
+    concurrency: flags.num('concurrency', { env: 'BENCH_CONCURRENCY', min: 1 }, 48),
+    waitS: flags.num('wait', { env: 'BENCH_WAIT', min: 1, fraction: true }, 20),
+    pgFast: flags.bool('pg-fast', 'BENCH_FAST'),
+    tuning: tuningFrom(flags),
+  };
+}
+
+export type RoundSettings = ReturnType<typeof roundSettings>;
+
+export const roundSettingsLine = (o: RoundSettings): string =>
+  `${o.rounds} rounds of ${o.empties} empty workflows, ${o.orders} REST + ${o.orders} typed-client orders; ${o.concurrency} in flight; ` +
+  `each wait ${o.waitS} s; Postgres ${o.pgFast ? 'fsync off' : 'durable'}; worker ${tuningLine(o.tuning)}`;
+
+/** R rounds, each with its own N customers (customers[r·N, (r+1)·N)). */
+export async function runRounds(stack: Stack, label: string, o: RoundSettings & { paid?: string }, customers: string[], prefix: string): Promise<RoundFigures[]> {
+  const out: RoundFigures[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    console.log(`\n${label}round ${r + 1} of ${o.rounds}`);
+    const mine = customers.slice(r * o.orders, (r + 1) * o.orders);
+    out.push(await runRound(stack, { prefix: `${prefix}-r${r}`, empties: o.empties, concurrency: o.concurrency, customers: mine, waitS: o.waitS, paid: o.paid }));
+  }
+  return out;
 }
