@@ -8,7 +8,7 @@ const { layers } = require('./scripts/layers.cjs');
 const folders = layers.map((l) => l.folder);
 const layerRules = layers.map((l) => {
   const allowed = new Set([l.folder, ...l.uses.map((u) => u.split(' ')[0])]);
-  const forbidden = [...folders.filter((f) => !allowed.has(f)), 'api', 'scripts', 'bench', 'test', 'worker\\.ts'].filter((f) => f !== l.folder);
+  const forbidden = [...folders.filter((f) => !allowed.has(f)), 'api', 'scripts', 'bench', 'cluster', 'test', 'worker\\.ts'].filter((f) => f !== l.folder);
   return {
     name: `layer-${l.folder}`,
     comment: `${l.folder}/ may use only: ${l.uses.length ? l.uses.join(', ') : 'nothing of the project'} (scripts/layers.cjs)`,
@@ -59,9 +59,9 @@ module.exports = {
     },
     {
       name: 'api-only-from-entry-points',
-      comment: 'nothing imports api/ but the entry points (scripts/, bench/, test/) and api/ itself',
+      comment: 'nothing imports api/ but the entry points (scripts/, bench/, cluster/, test/) and api/ itself',
       severity: 'error',
-      from: { pathNot: '^(api|scripts|bench|test)/' },
+      from: { pathNot: '^(api|scripts|bench|cluster|test)/' },
       to: { path: '^api/' },
     },
   ],

@@ -1,13 +1,14 @@
-/** Association activities: the idempotent Postgres projection of the customer workflows. */
+/** Association activities: the idempotent Postgres projection of the customer workflows (and the
+ * settlement of orders whose attribution it may change). */
 import type { ProjectionInput } from '../contracts/associations';
-import { projectAssociationChange } from '../db/repositories/associations';
+import { projectAssociations } from '../services/associations';
 import type { Deps } from '../services/deps';
 
-export function createAssociationActivities(deps: Pick<Deps, 'sql'>) {
+export function createAssociationActivities(deps: Deps) {
   return {
     /** Idempotent projection of a batch of association changes into Postgres. */
     async projectAssociation(input: ProjectionInput): Promise<void> {
-      await projectAssociationChange(deps.sql, input);
+      await projectAssociations(deps, input);
     },
   };
 }

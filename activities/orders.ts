@@ -1,21 +1,30 @@
 /**
- * Order settlement activities (local activities of the order workflow). Each is idempotent: it
- * locks the order row, and every ledger write carries a key derived from the order and the step,
- * so a retry after a crash changes nothing twice. Times come from the workflow (its clock).
+ * Order settlement activities (local activities of the order workflow), thin over
+ * services/orders/settlement.ts. Each is idempotent: a step repeated finds its facts recorded and
+ * nothing left to post. Times come from the workflow (its clock), not the host's.
+ *
+ * assessOrder, passReview, creditInstallment, applyRefund and applyInvalidation are the steps of
+ * runs started before the settlement model (workflows/orders/legacy.ts): they settle the same way.
  */
-import type { Invalidation, OrderRefundInput, OrderSnapshot } from '../contracts/orders';
-import { assessOrder, type AssessInput } from '../services/orders/assessment';
-import { applyInvalidation, applyRefund, creditInstallment, passReview } from '../services/orders/steps';
+import type { Finding, OrderPlaced, OrderRefundInput, OrderSnapshot } from '../contracts/orders';
+import { markOrderFailed } from '../services/orders/failure';
+import { settleOrder, type SettleInput, type SettleResult } from '../services/orders/settlement';
 import type { Deps } from '../services/deps';
 
 export function createOrderActivities(deps: Deps) {
-  const { sql, ruleBook } = deps;
+  const settle = (input: SettleInput): Promise<OrderSnapshot> => settleOrder(deps, input).then((r) => r.snapshot);
   return {
-    assessOrder: (input: AssessInput): Promise<OrderSnapshot> => assessOrder(deps, input),
-    passReview: (input: { orderId: string; atMs: number }): Promise<OrderSnapshot> => passReview(sql, input),
-    creditInstallment: (input: { orderId: string; n: number; atMs: number }): Promise<OrderSnapshot> => creditInstallment(sql, input),
-    applyRefund: (input: { orderId: string; refund: OrderRefundInput; atMs: number }): Promise<OrderSnapshot> => applyRefund(sql, ruleBook, input),
-    applyInvalidation: (input: { orderId: string; finding: Invalidation; atMs: number }): Promise<OrderSnapshot> => applyInvalidation(sql, input),
+    settleOrder: (input: SettleInput): Promise<SettleResult> => settleOrder(deps, input),
+    markOrderFailed: (input: { orderId: string; order?: unknown; workflowId: string; runId: string; error: string; nowMs: number }): Promise<void> => markOrderFailed(deps.sql, input),
+
+    assessOrder: (input: { order: OrderPlaced; bodyHash: string; workflowId: string; runId: string; nowMs: number }) =>
+      settle({ orderId: input.order.orderId, nowMs: input.nowMs, placement: { order: input.order, bodyHash: input.bodyHash, workflowId: input.workflowId, runId: input.runId } }),
+    passReview: (input: { orderId: string; atMs: number }) => settle({ orderId: input.orderId, nowMs: input.atMs }),
+    creditInstallment: (input: { orderId: string; n: number; atMs: number }) => settle({ orderId: input.orderId, nowMs: input.atMs }),
+    applyRefund: (input: { orderId: string; refund: OrderRefundInput; atMs: number }) =>
+      settle({ orderId: input.orderId, nowMs: input.atMs, facts: [{ kind: 'refund', ...input.refund, atMs: input.atMs }] }),
+    applyInvalidation: (input: { orderId: string; finding: Finding; atMs: number }) =>
+      settle({ orderId: input.orderId, nowMs: input.atMs, facts: [{ kind: 'finding', findingId: input.finding.findingId, reason: input.finding.reason, atMs: input.atMs }] }),
   };
 }
 

@@ -1,24 +1,27 @@
 /** Schemas and helpers shared by the routes: IDs, instants, levels, identity, money, pages. */
 import { z } from 'zod';
 import { BUSINESS_ID_PATTERN } from '../contracts/ids';
+import { InstantSchema as ContractInstant, NUL_MESSAGE, TextSchema, withoutNul } from '../contracts/schemas';
 import { LEVELS } from '../domain/rulesets';
 import { NON_ASSOCIABLE_REASONS, type NonAssociableReason } from '../domain/refusals';
 import { yunqiToCny } from '../domain/money';
 import { USERCODE_PATTERN } from '../db/repositories/ambassadors';
-import { badRequest } from './errors';
+import { badRequest, unprocessable } from './errors';
+import { instantProblem } from '../domain/instants';
 
 export const IdSchema = z.string().regex(BUSINESS_ID_PATTERN, 'an id is 1-128 characters: letters, digits, ".", "_", ":", "-", starting with a letter or digit');
 export const UsercodeSchema = z.string().regex(USERCODE_PATTERN, 'a usercode is 4-32 letters or digits');
-export const InstantSchema = z.iso.datetime({ offset: true, message: 'an ISO-8601 instant with offset, e.g. 2024-06-01T10:30:00+08:00' });
+export const InstantSchema = ContractInstant;
+export { TextSchema };
 export const LevelSchema = z.enum(LEVELS);
 export const NonAssociableReasonSchema = z.enum(Object.keys(NON_ASSOCIABLE_REASONS) as [NonAssociableReason, ...NonAssociableReason[]]);
 
-const identityValue = z.string().trim().min(1).max(200);
+const identityValue = z.string().trim().min(1).max(200).refine(withoutNul, NUL_MESSAGE);
 /** Identity attributes in plaintext: hashed (HMAC) before they are stored, never kept as given. */
 export const IdentitySchema = z.strictObject({
   idDocument: identityValue.nullable().optional(),
   phone: identityValue.nullable().optional(),
-  email: z.string().trim().email().max(200).nullable().optional(),
+  email: z.string().trim().email().max(200).refine(withoutNul, NUL_MESSAGE).nullable().optional(),
   linkedAccounts: z.array(IdSchema).max(100).optional(),
 });
 
@@ -50,4 +53,11 @@ export function decodeCursor<T extends unknown[]>(cursor: string, valid: (v: unk
     // fall through
   }
   throw badRequest('validation_failed', 'request validation failed', [{ path: 'query.cursor', message: 'not a cursor returned by this endpoint' }]);
+}
+
+/** A reported instant may not lie in the future beyond the clock skew: 422 with the reason. */
+export function notInFuture(atMs: number | undefined, nowMs: number, what: string): void {
+  if (atMs === undefined) return;
+  const problem = instantProblem(atMs, { nowMs }, what);
+  if (problem) throw unprocessable(`${what.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_out_of_bounds`, problem);
 }

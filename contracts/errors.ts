@@ -11,6 +11,8 @@ export const FailureType = {
   orderConflict: 'order_conflict',
   /** A step for an order that was never recorded. */
   orderNotRecorded: 'order_not_recorded',
+  /** The order's data can never be assessed (Postgres cannot store it, no rule judges it). */
+  orderUnassessable: 'order_unassessable',
   /** The payout provider refused the payout for good. */
   payoutRejected: 'payout_rejected',
   /** The withdrawal was already released. */

@@ -3,9 +3,11 @@
  * workflow passes its own time in). Clicks arrive already resolved by the API (ambassador,
  * window from the rule set in force at the click, refusal if any).
  *
- * Ordering rule: intervals are computed in click-time order. A click older than the latest applied
- * click is recorded as `late_click_ignored` and changes nothing (no reordering); clicks that
- * arrive together are applied sorted by their click time.
+ * Ordering rule: intervals are computed in click-time order. Clicks that arrive together are
+ * applied sorted by their click time; a click older than the latest applied click (late) is placed
+ * in time order and the intervals from its instant on are computed again
+ * (domain/associations-reorder.ts), recorded as `reordered`; where the kept click history cannot
+ * reach that far back, it is recorded as `late_click_ignored`.
  */
 
 /** Why a click associates no one. */
@@ -49,7 +51,7 @@ export interface AssociationInterval {
   lastSeq: number;
 }
 
-export type TimelineKind = 'click' | 'created' | 'extended' | 'switched' | 'expired' | 'reopened' | 'refused' | 'late_click_ignored';
+export type TimelineKind = 'click' | 'created' | 'extended' | 'switched' | 'expired' | 'reopened' | 'refused' | 'late_click_ignored' | 'reordered';
 
 export interface TimelineEvent {
   seq: number;
@@ -75,19 +77,27 @@ export interface AssociationState {
   seenClickIds: string[];
   /** Clicks received but not applied yet (carried across continue-as-new). */
   pending: Click[];
+  /** The associating clicks applied, in click-time order (bounded by MAX_CLICKS), so a late click
+   * can be placed among them. Absent in states made before late clicks were placed in time order. */
+  clicks?: Click[];
 }
 
 export const TIMELINE_KEEP = 200;
 export const SEEN_KEEP = 1000;
 export const MAX_INTERVALS = 1000;
+export const MAX_CLICKS = 2000;
 
 /** What one batch of work changed: events to append and intervals to upsert. */
 export interface Change {
   events: TimelineEvent[];
   intervals: Map<string, AssociationInterval>;
+  /** Associations a late click made obsolete. */
+  superseded: string[];
+  /** The earliest instant from which attribution may have changed (orders placed since need a look). */
+  changedFromMs: number | null;
 }
 
-export const emptyChange = (): Change => ({ events: [], intervals: new Map() });
+export const emptyChange = (): Change => ({ events: [], intervals: new Map(), superseded: [], changedFromMs: null });
 
 export function initialState(customerId: string): AssociationState {
   return {
@@ -99,6 +109,7 @@ export function initialState(customerId: string): AssociationState {
     lastAppliedClickAt: null,
     seenClickIds: [],
     pending: [],
+    clicks: [],
   };
 }
 
@@ -120,7 +131,7 @@ export function intervalAt(state: AssociationState, t: number): AssociationInter
   return undefined;
 }
 
-function record(state: AssociationState, change: Change, e: Omit<TimelineEvent, 'seq'>): TimelineEvent {
+export function record(state: AssociationState, change: Change, e: Omit<TimelineEvent, 'seq'>): TimelineEvent {
   const event = { seq: state.nextSeq++, ...e };
   state.timeline.push(event);
   if (state.timeline.length > TIMELINE_KEEP) state.timeline.splice(0, state.timeline.length - TIMELINE_KEEP);
@@ -128,7 +139,7 @@ function record(state: AssociationState, change: Change, e: Omit<TimelineEvent, 
   return event;
 }
 
-function touch(change: Change, i: AssociationInterval, seq: number): void {
+export function touch(change: Change, i: AssociationInterval, seq: number): void {
   i.lastSeq = seq;
   change.intervals.set(i.associationId, i);
 }
@@ -184,7 +195,7 @@ function create(state: AssociationState, change: Change, c: Click & { ambassador
  * or past is first recorded as expired; a click from before a recorded expiry that arrives after
  * it reopens that association (`reopened`) and then extends or switches it.
  */
-export function applyClick(state: AssociationState, c: Click, change: Change): boolean {
+export function applyClick(state: AssociationState, c: Click, change: Change, placeLate?: (state: AssociationState, c: Click, change: Change) => boolean): boolean {
   if (state.seenClickIds.includes(c.clickId)) return false;
   state.seenClickIds.push(c.clickId);
   if (state.seenClickIds.length > SEEN_KEEP) state.seenClickIds.splice(0, state.seenClickIds.length - SEEN_KEEP);
@@ -199,6 +210,8 @@ export function applyClick(state: AssociationState, c: Click, change: Change): b
     record(state, change, { ...base, kind: 'refused', associationId: null, detail: { code: refusal.code, reason: refusal.reason } });
     return true;
   }
+  change.changedFromMs = Math.min(change.changedFromMs ?? c.occurredAt, c.occurredAt);
+  if (late && placeLate?.(state, c, change)) return true;
   if (late) {
     record(state, change, {
       ...base,
@@ -210,6 +223,10 @@ export function applyClick(state: AssociationState, c: Click, change: Change): b
   }
   const click = { ...c, ambassadorId: c.ambassadorId };
   state.lastAppliedClickAt = c.occurredAt;
+  if (state.clicks) {
+    state.clicks.push(c);
+    if (state.clicks.length > MAX_CLICKS) state.clicks.splice(0, state.clicks.length - MAX_CLICKS);
+  }
   let cur = currentInterval(state);
   const last = state.intervals[state.intervals.length - 1];
   if (!cur && last?.endReason === 'expired' && c.occurredAt < last.endsAt) {
@@ -254,11 +271,27 @@ export function applyClick(state: AssociationState, c: Click, change: Change): b
   return true;
 }
 
-/** Applies the pending clicks (sorted by click time, stable) and then expiry at `nowMs`. */
-export function applyPending(state: AssociationState, nowMs: number): Change {
+/** Applies the pending clicks (sorted by click time, stable) and then expiry at `nowMs`; with
+ * `placeLate`, a late click is placed in time order (domain/associations-reorder.ts). */
+export function applyPending(state: AssociationState, nowMs: number, placeLate?: (state: AssociationState, c: Click, change: Change) => boolean): Change {
   const change = emptyChange();
   const batch = state.pending.splice(0).sort((a, b) => a.occurredAt - b.occurredAt);
-  for (const c of batch) applyClick(state, c, change);
+  for (const c of batch) applyClick(state, c, change, placeLate);
   expireDue(state, nowMs, change);
   return change;
 }
+
+/** What each click of a batch did, read from the events the batch recorded (a click that
+ * recorded nothing was a repeat). The shape of the click Update's answer. */
+export function clickOutcomes(batch: readonly Click[], change: Change): { clickId: string; outcome: ClickOutcomeKind; associationId: string | null; ambassadorId: string | null; endsAtMs: number | null }[] {
+  return batch.map((c) => {
+    const mine = change.events.filter((e) => e.clickId === c.clickId && e.kind !== 'click');
+    const last = mine[mine.length - 1];
+    const kind = mine.some((e) => e.kind === 'switched') ? 'switched' : ((last?.kind ?? 'duplicate') as ClickOutcomeKind);
+    const associationId = last?.associationId ?? null;
+    const interval = associationId ? change.intervals.get(associationId) : undefined;
+    return { clickId: c.clickId, outcome: kind, associationId, ambassadorId: interval?.ambassadorId ?? c.ambassadorId, endsAtMs: interval ? effectiveEnd(interval) : null };
+  });
+}
+
+export type ClickOutcomeKind = 'created' | 'extended' | 'switched' | 'reopened' | 'refused' | 'reordered' | 'late_click_ignored' | 'duplicate';

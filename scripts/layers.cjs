@@ -21,6 +21,7 @@ const layers = [
 const entryPoints = [
   { folder: 'worker.ts', holds: 'the worker; `node --import tsx worker.ts` runs one alone (to scale out)' },
   { folder: 'scripts', holds: '`start.ts` (`npm start`), `ensure-tools.sh` (installs what is missing), this layer table' },
+  { folder: 'cluster', holds: '`npm run start:cluster`: the Temporal services, their Postgres databases and the app as separate processes; the values shared with `docker-compose.yml`' },
   { folder: 'bench', holds: 'benchmarks that print their figures beside their goals' },
   { folder: 'test', holds: 'jest tests through real Temporal and real Postgres; `test/harness/` sets them up' },
 ];

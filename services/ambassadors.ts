@@ -7,9 +7,10 @@ import { joinRefusal, type AmbassadorKind, type JoinRefusalCode } from '../domai
 import type { Level } from '../domain/rulesets';
 import * as repo from '../db/repositories/ambassadors';
 import { setIdentity, type IdentityInput } from '../db/repositories/identity';
-import type { IdentityAttr } from '../domain/identity';
+import { SAME_2_ATTRS, type IdentityAttr } from '../domain/identity';
+import { wakeOrdersAfterIdentityChange } from './orders/wake';
 import { hashToken, newToken } from '../lib/tokens';
-import { CLOCK_SKEW_MS } from './bounds';
+import { CLOCK_SKEW_MS } from '../domain/instants';
 import { nowOf, type Deps } from './deps';
 
 export function promotionLink(baseUrl: string, usercode: string): string {
@@ -28,7 +29,7 @@ export interface JoinInput {
 
 export type JoinOutcome =
   | { ok: true; ambassador: repo.AmbassadorRow; levels: repo.LevelEntry[]; token: string }
-  | { ok: false; code: JoinRefusalCode | 'joined_at_in_future'; reason: string; details?: Record<string, unknown> }
+  | { ok: false; code: JoinRefusalCode | 'joined_at_in_future' | 'joined_at_out_of_bounds'; reason: string; details?: Record<string, unknown> }
   | { ok: false; code: 'already_joined'; reason: string; details: { ambassadorId: string | undefined } };
 
 /** Joins the program: refused (R-AMB-1) or a verified ambassador with a fresh usercode and token
@@ -38,6 +39,10 @@ export async function joinProgram(deps: Deps, input: JoinInput): Promise<JoinOut
   const now = nowOf(deps);
   const joinedAtMs = input.joinedAtMs ?? now;
   if (joinedAtMs > now + CLOCK_SKEW_MS) return { ok: false, code: 'joined_at_in_future', reason: 'joinedAt is in the future' };
+  const earliest = ruleBook.all()[0]!;
+  if (joinedAtMs < Date.parse(earliest.effectiveFrom)) {
+    return { ok: false, code: 'joined_at_out_of_bounds', reason: `joinedAt is before the earliest rule set (${earliest.effectiveFrom})` };
+  }
   const ruleSet = ruleBook.at(joinedAtMs);
   const refused = joinRefusal({ kind: input.kind, realNameVerified: input.realNameVerified }, ruleSet);
   if (refused) return { ok: false, ...refused };
@@ -103,7 +108,10 @@ export async function setAmbassadorLevel(deps: Deps, input: { ambassadorId: stri
 export async function reportAmbassadorIdentity(deps: Deps, ambassadorId: string, identity: IdentityInput, atMs?: number): Promise<IdentityAttr[] | undefined> {
   const row = await repo.getAmbassador(deps.sql, ambassadorId);
   if (!row) return undefined;
-  return setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'ambassador', id: row.id, accountId: row.account_id }, identity, atMs ?? nowOf(deps));
+  const at = atMs ?? nowOf(deps);
+  const changed = await setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'ambassador', id: row.id, accountId: row.account_id }, identity, at);
+  if (changed.some((a) => SAME_2_ATTRS.includes(a))) await wakeOrdersAfterIdentityChange(deps, { kind: 'ambassador', id: row.id }, at);
+  return changed;
 }
 
 export const setRealNameVerified = (deps: Deps, ambassadorId: string, verified: boolean): Promise<boolean> =>

@@ -4,8 +4,10 @@
  * domain/refusals.ts), then sent to the customer's workflow; refused clicks are sent too, so
  * they land in the customer's timeline.
  */
-import { associationAt, sendClick } from '../contracts/associations/client';
-import { customerWorkflowId, type Attribution, type Click } from '../contracts/associations';
+import { associationAt, recordClickInWorkflow } from '../contracts/associations/client';
+import { customerWorkflowId, type Attribution, type Click, type ClickOutcome, type ProjectionInput } from '../contracts/associations';
+import { hasOrdersPlacedSince, projectAssociationChange } from '../db/repositories/associations';
+import { settleCustomerOrders } from './orders/settlement';
 import { associationEndMs } from '../domain/rulesets';
 import { clickRefusal } from '../domain/refusals';
 import { findAmbassadorByUsercode, getAmbassador, levelAt } from '../db/repositories/ambassadors';
@@ -20,15 +22,15 @@ export interface ClickInput {
   occurredAtMs: number;
 }
 
-export type ClickOutcome =
-  | { ok: true; workflowId: string; click: Click }
+export type RecordedClick =
+  | { ok: true; workflowId: string; click: Click; outcome: ClickOutcome }
   | { ok: false; code: 'no_rule_set'; reason: string }
   | { ok: false; code: 'unknown_usercode'; reason: string; workflowId: string }
   | { ok: false; code: 'temporarily_unavailable'; reason: string };
 
 /** Resolves a click and sends it to the customer's workflow (an unknown usercode is recorded in
  * the customer's timeline too, and answered as such). */
-export async function recordClick(deps: Deps, input: ClickInput): Promise<ClickOutcome> {
+export async function recordClick(deps: Deps, input: ClickInput): Promise<RecordedClick> {
   const { sql, config, ruleBook, client } = deps;
   const at = input.occurredAtMs;
   let ruleSet;
@@ -61,14 +63,29 @@ export async function recordClick(deps: Deps, input: ClickInput): Promise<ClickO
     ...(refusal ? { refusal } : {}),
   };
   let workflowId: string;
+  let outcome: ClickOutcome;
   try {
-    ({ workflowId } = await sendClick(client, input.customerId, click, temporalOptions(config)));
+    ({ workflowId, outcome } = await recordClickInWorkflow(client, input.customerId, click, temporalOptions(config)));
   } catch (err) {
     deps.logger.error({ err, customerId: input.customerId }, 'click signal failed');
     return { ok: false, code: 'temporarily_unavailable', reason: 'the click could not be recorded now; retry with the same clickId (repeats change nothing)' };
   }
   if (!ambassador) return { ok: false, code: 'unknown_usercode', reason: `no ambassador has usercode ${input.usercode}; no association (关联) was made`, workflowId };
-  return { ok: true, workflowId, click };
+  return { ok: true, workflowId, click, outcome };
+}
+
+/**
+ * Mirrors a batch of association changes into Postgres (idempotent); when the batch may have
+ * changed who was associated at some instant (a click, above all a late one), the customer's
+ * orders placed since are settled again, so their attribution follows the interval history.
+ */
+export async function projectAssociations(deps: Pick<Deps, 'sql' | 'client' | 'ruleBook' | 'config' | 'logger'>, input: ProjectionInput): Promise<void> {
+  await projectAssociationChange(deps.sql, input);
+  const from = input.changedFromMs;
+  if (from != null && (await hasOrdersPlacedSince(deps.sql, input.customerId, from))) {
+    const click = input.events.find((e) => e.kind === 'click');
+    await settleCustomerOrders(deps, input.customerId, input.nowMs ?? Date.now(), `a click${click?.clickId ? ` (${click.clickId})` : ''} at ${new Date(from).toISOString()} changed the customer's associations`);
+  }
 }
 
 /**

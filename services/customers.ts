@@ -4,7 +4,8 @@
  * of a customer's associations (关联) and timeline.
  */
 import { customerWorkflowId } from '../contracts/ids';
-import type { IdentityAttr } from '../domain/identity';
+import { SAME_2_ATTRS, type IdentityAttr } from '../domain/identity';
+import { wakeOrdersAfterIdentityChange } from './orders/wake';
 import { NON_ASSOCIABLE_REASONS, type NonAssociableReason } from '../domain/refusals';
 import { customerAssociationHistory, type AssociationRow } from '../db/repositories/associations';
 import { customerFacts, ensureCustomer, nonAssociableReason, upsertCustomer, type ReportedFacts } from '../db/repositories/customers';
@@ -35,7 +36,9 @@ export async function reportCustomer(
 export async function reportCustomerIdentity(deps: Deps, customerId: string, identity: IdentityInput, changedAtMs?: number): Promise<IdentityAttr[]> {
   const atMs = changedAtMs ?? nowOf(deps);
   await ensureCustomer(deps.sql, deps.config.IDENTITY_HMAC_SECRET, customerId, atMs);
-  return setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'customer', id: customerId, accountId: customerId }, identity, atMs);
+  const changed = await setIdentity(deps.sql, deps.config.IDENTITY_HMAC_SECRET, { kind: 'customer', id: customerId, accountId: customerId }, identity, atMs);
+  if (changed.some((a) => SAME_2_ATTRS.includes(a))) await wakeOrdersAfterIdentityChange(deps, { kind: 'customer', id: customerId }, atMs);
+  return changed;
 }
 
 const associationView = (a: AssociationRow) => ({

@@ -289,18 +289,25 @@ test('R-ATTR-3 a repeated clickId changes nothing', async () => {
   expect(settled.associations[0]).toMatchObject({ startedAt: isoAt(t - 2 * HOUR), endsAt: isoAt(t + 60 * DAY) });
 });
 
-test('R-ATTR-5 a click older than the latest applied click is recorded as late and changes nothing', async () => {
+test('R-ATTR-4 R-ATTR-5 a click older than the latest applied click is placed in click-time order: the history is computed again', async () => {
   const a = await joinAmbassador(h);
   const b = await joinAmbassador(h);
   const customerId = uniq('cust');
   const t = await h.clock.sync();
   await postClick(h, { customerId, usercode: a.usercode, occurredAt: t });
   await opsAssociation(h, customerId, 2);
-  await postClick(h, { customerId, usercode: b.usercode, occurredAt: t - 3 * HOUR });
+  const late = await postClick(h, { customerId, usercode: b.usercode, occurredAt: t - 3 * HOUR });
+  expect(late.body).toMatchObject({ outcome: 'reordered' });
   const view = await opsAssociation(h, customerId, 4);
-  expect(kinds(view.timeline)).toEqual(['click', 'created', 'click', 'late_click_ignored']);
-  expect(view.associations).toHaveLength(1);
+  expect(kinds(view.timeline)).toEqual(['click', 'created', 'click', 'reordered']);
+  // In click-time order: B's click came first (B associated), then A's switched it (R-ATTR-4).
+  expect(view.associations.map((x) => [x.ambassadorId, x.startedAt, x.endedAt])).toEqual([
+    [b.id, isoAt(t - 3 * HOUR), isoAt(t)],
+    [a.id, isoAt(t), null],
+  ]);
   expect(view.current?.ambassadorId).toBe(a.id);
+  expect(await attribute({ customerId, placedAtMs: t - HOUR })).toMatchObject({ associated: true, ambassadorId: b.id });
+  expect(await attribute({ customerId, placedAtMs: t + HOUR })).toMatchObject({ associated: true, ambassadorId: a.id });
 });
 
 test('R-ATTR-1 bad input gets a 4xx with a reason: unknown usercode, malformed ids, future occurredAt, no token', async () => {

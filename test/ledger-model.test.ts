@@ -1,9 +1,11 @@
 /**
- * Model test (TigerBeetle's auditor): fast-check generates sequences of reward grants, credits,
- * voids, clawbacks, withdrawals, payouts (after transient failures and lost answers), payout
- * refusals, retries of finished steps and month turns. Each runs against the real Postgres
- * ledger (the same functions the API and the withdrawal activities use) and against a small
- * in-memory model with its own tax arithmetic; after every step both must agree, and
+ * Model test (TigerBeetle's auditor): fast-check generates sequences of orders, the passing of
+ * time (installments fall due), refunds (partial and full, inside and after the review),
+ * findings, withdrawals, payouts (after transient failures and lost answers), payout refusals,
+ * retries of finished steps and month turns. Each runs against the real Postgres ledger through
+ * the order and withdrawal activities (grants, credits, voids, clawbacks and the debt a clawback
+ * can leave are all posted by the settlement, none by hand) and against a small in-memory model
+ * with its own commission and tax arithmetic; after every step both must agree, and
  * ledger_inconsistencies() must be empty. One database; a fresh ambassador per run.
  */
 import fc from 'fast-check';
@@ -18,11 +20,13 @@ import { ambassadorBalances, ledgerInconsistencies, systemBalance } from '../led
 import { requestWithdrawal } from '../services/withdrawals';
 import { createWithdrawalActivities } from '../activities/withdrawals';
 import { localPayoutCalls, setPayoutFault } from '../payouts';
-import { clawback, completedOrder, createAmbassador, creditInstallment, grantReward, voidPending } from './harness/ledger-fixtures';
+import { createAmbassador } from './harness/ledger-fixtures';
+import { orderSteps } from './harness/settled-orders';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let sql: Sql;
 let activities: ReturnType<typeof createWithdrawalActivities>;
+let steps: ReturnType<typeof orderSteps>;
 const book = defaultRuleBook();
 const MAX = 10_000_000; // R-WD-3: 100,000 CNY
 
@@ -31,6 +35,7 @@ beforeAll(async () => {
   sql = db.sql;
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   activities = createWithdrawalActivities({ sql, client: null as unknown as Client, config, logger: pino({ level: 'silent' }), ruleBook: book });
+  steps = orderSteps(sql, book);
 });
 afterAll(async () => {
   await db?.drop();
@@ -54,6 +59,35 @@ function modelMonthTax(income: number): number {
   return halfUp(income * 4 * p - qd * 500, 500);
 }
 
+/** The commission of a new customer's order of an L1 ambassador under the 2024-06-01 rule set, in
+ * arithmetic of its own (not domain/commission.ts): 25% of the paid amount counted up to 20,000
+ * CNY, rounded down, at most 3,000 CNY (R-ORD-3, R-ORD-6). */
+const modelReward = (paidYunqi: number) => Math.min(Math.floor((Math.min(paidYunqi, 2_000_000) * 25) / 100), 300_000);
+const DAY = 86_400_000;
+
+interface ModelOrder {
+  id: string;
+  paid: number;
+  refunded: number;
+  placedAt: number;
+  reward: number;
+  /** Due instant and amount of each installment (R-PAY-1/2: halves above 1,000 CNY, the odd yunqi first). */
+  inst: { due: number; amount: number; credited: boolean }[];
+  /** Credited and taken back since. */
+  clawed: number;
+  /** Voided, refunded or invalidated: later facts change nothing (a completed order can still be refunded). */
+  ended: boolean;
+}
+
+function modelOrder(id: string, paid: number, placedAt: number): ModelOrder {
+  const r = modelReward(paid);
+  const first = Math.ceil(r / 2);
+  const inst = r > 100_000 ? [{ due: placedAt + 37 * DAY, amount: first, credited: false }, { due: placedAt + 67 * DAY, amount: r - first, credited: false }] : [{ due: placedAt + 37 * DAY, amount: r, credited: false }];
+  return { id, paid, refunded: 0, placedAt, reward: r, inst, clawed: 0, ended: false };
+}
+
+const creditedOf = (o: ModelOrder) => o.inst.filter((i) => i.credited).reduce((s, i) => s + i.amount, 0) - o.clawed;
+
 interface ModelWithdrawal {
   id: string;
   gross: number;
@@ -71,9 +105,43 @@ class Model {
   expense = 0;
   months = new Map<string, { gross: number; tax: number }>();
   withdrawals: ModelWithdrawal[] = [];
-  orders: string[] = [];
-  credits = 0;
+  orders: ModelOrder[] = [];
   now = utc8('2024-07-01T10:00');
+
+  /** Installments that fell due by now are credited (before anything else happens now). */
+  creditDue() {
+    for (const o of this.orders) {
+      if (o.ended) continue;
+      for (const i of o.inst) {
+        if (!i.credited && i.due <= this.now) {
+          i.credited = true;
+          this.pending -= i.amount;
+          this.available += i.amount;
+        }
+      }
+    }
+  }
+
+  /** The order's reward moves to `reward`: what was credited beyond it is clawed back, the rest of
+   * the difference leaves pending; the installments not credited share what is left. */
+  setReward(o: ModelOrder, reward: number, end: boolean) {
+    const credited = creditedOf(o);
+    const claw = Math.max(0, credited - reward);
+    const pendingBefore = o.reward - credited;
+    const pendingAfter = Math.max(0, reward - credited);
+    this.pending -= pendingBefore - pendingAfter;
+    this.available -= claw;
+    o.clawed += claw;
+    this.expense += pendingBefore - pendingAfter + claw;
+    const open = o.inst.filter((i) => !i.credited);
+    let left = pendingAfter;
+    open.forEach((i, k) => {
+      i.amount = k === open.length - 1 ? left : Math.ceil(left / (open.length - k));
+      left -= i.amount;
+    });
+    o.reward = Math.min(reward, credited) + pendingAfter;
+    if (end) o.ended = true;
+  }
 
   month(key: string) {
     let m = this.months.get(key);
@@ -91,10 +159,10 @@ interface Ctx {
 // ---- Commands ----------------------------------------------------------------------------
 
 type Cmd =
-  | { t: 'grant'; x: number }
-  | { t: 'credit'; pct: number }
-  | { t: 'void'; pct: number }
-  | { t: 'clawback'; x: number }
+  | { t: 'order'; paid: string }
+  | { t: 'wait'; days: number }
+  | { t: 'refund'; i: number; full: boolean; pct: number }
+  | { t: 'finding'; i: number }
   | { t: 'withdraw'; x: number }
   | { t: 'pay'; i: number; transient: number; lost: number }
   | { t: 'refuse'; i: number }
@@ -102,14 +170,15 @@ type Cmd =
   | { t: 'nextMonth' };
 
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
-  fc.record({ t: fc.constant('grant' as const), x: fc.integer({ min: 1, max: 3_000_000 }) }),
-  fc.record({ t: fc.constant('credit' as const), pct: fc.integer({ min: 1, max: 100 }) }),
-  fc.record({ t: fc.constant('void' as const), pct: fc.integer({ min: 1, max: 100 }) }),
-  fc.record({ t: fc.constant('clawback' as const), x: fc.integer({ min: 1, max: 500_000 }) }),
+  { arbitrary: fc.record({ t: fc.constant('order' as const), paid: fc.constantFrom('99.00', '1000.00', '4000.00', '5000.00', '30000.00') }), weight: 3 },
+  { arbitrary: fc.record({ t: fc.constant('wait' as const), days: fc.integer({ min: 1, max: 40 }) }), weight: 3 },
+  fc.record({ t: fc.constant('refund' as const), i: fc.nat(), full: fc.boolean(), pct: fc.integer({ min: 1, max: 60 }) }),
+  fc.record({ t: fc.constant('finding' as const), i: fc.nat() }),
   {
     arbitrary: fc.record({
       t: fc.constant('withdraw' as const),
-      x: fc.oneof(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: MAX - 2, max: MAX + 2 })),
+      // 0: everything available (so a later clawback can leave a debt).
+      x: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: MAX - 2, max: MAX + 2 })),
     }),
     weight: 4,
   },
@@ -134,38 +203,55 @@ const saw = (what: string) => (seen[what] = (seen[what] ?? 0) + 1);
 async function run(c: Ctx, cmd: Cmd): Promise<void> {
   const { m, amb } = c;
   switch (cmd.t) {
-    case 'grant': {
-      const orderId = `${amb.id}-o${m.orders.length}`;
-      m.orders.push(orderId);
-      await grantReward(sql, amb.id, orderId, cmd.x);
-      m.pending += cmd.x;
-      m.expense -= cmd.x;
+    case 'order': {
+      const { orderId, snapshot } = await steps.place(amb.id, cmd.paid, m.now);
+      const o = modelOrder(orderId, Number(cmd.paid.replace('.', '')), m.now);
+      m.orders.push(o);
+      m.pending += o.reward;
+      m.expense -= o.reward;
+      expect(snapshot.rewardYunqi).toBe(o.reward);
       return;
     }
-    case 'credit': {
-      const x = Math.floor((m.pending * cmd.pct) / 100);
-      if (x <= 0) return;
-      await creditInstallment(sql, amb.id, `${amb.id}-credits`, ++m.credits, x);
-      m.pending -= x;
-      m.available += x;
+    case 'wait': {
+      m.now += cmd.days * DAY;
+      m.creditDue();
+      for (const o of m.orders) await steps.settle(o.id, m.now);
+      if (m.orders.some((o) => o.inst.some((i) => i.credited))) saw('credited');
       return;
     }
-    case 'void': {
-      const y = Math.floor((m.pending * cmd.pct) / 100);
-      if (y <= 0) return;
-      await voidPending(sql, amb.id, 'void', y);
-      m.pending -= y;
-      m.expense += y;
+    case 'refund': {
+      const o = m.orders[cmd.i % Math.max(1, m.orders.length)];
+      if (!o) return;
+      const amount = cmd.full ? o.paid - o.refunded : Math.max(1, Math.floor(((o.paid - o.refunded) * cmd.pct) / 100));
+      const inReview = m.now < o.placedAt + 7 * DAY;
+      if (!o.ended) {
+        if (inReview || cmd.full || o.refunded + amount >= o.paid) m.setReward(o, 0, true);
+        else {
+          const kept = o.paid - o.refunded - amount;
+          const reward = Math.min(modelReward(kept), o.reward);
+          m.setReward(o, reward, reward === 0);
+        }
+        saw(inReview ? 'refund in review' : 'refund after review');
+      }
+      o.refunded = Math.min(o.paid, o.refunded + amount);
+      await steps.settle(o.id, m.now, [{ kind: 'refund', refundId: `rf-${o.refunded}-${amount}`, amountYunqi: amount, full: cmd.full, atMs: m.now, dated: true }]);
+      if (m.available < 0) saw('debt');
       return;
     }
-    case 'clawback':
-      await clawback(sql, amb.id, 'claw', cmd.x);
-      m.available -= cmd.x;
-      m.expense += cmd.x;
+    case 'finding': {
+      const o = m.orders[cmd.i % Math.max(1, m.orders.length)];
+      if (!o) return;
+      if (!o.ended) m.setReward(o, 0, true);
+      await steps.settle(o.id, m.now, [{ kind: 'finding', findingId: `f-${m.now}`, reason: 'cheating', atMs: m.now, dated: true }]);
+      if (m.available < 0) saw('debt');
       return;
+    }
     case 'withdraw': {
-      const out = await requestWithdrawal(sql, { ambassador: amb, amountYunqi: cmd.x, nowMs: m.now, ruleBook: book });
-      const expected = cmd.x > MAX ? 'above_withdrawal_max' : cmd.x > m.available ? 'insufficient_available' : 'reserved';
+      const x = cmd.x || Math.min(MAX, Math.max(1, m.available));
+      const out = await requestWithdrawal(sql, { ambassador: amb, amountYunqi: x, nowMs: m.now, ruleBook: book });
+      // R-WD-1: a completed valid order is one with every installment credited that kept a reward.
+      const completed = m.orders.some((o) => !o.ended && o.reward > 0 && o.inst.every((i) => i.credited));
+      const expected = !completed ? 'no_completed_valid_order' : x > MAX ? 'above_withdrawal_max' : x > m.available ? 'insufficient_available' : 'reserved';
       saw(expected);
       if (!out.ok) {
         expect(out.refusal.code).toBe(expected);
@@ -174,18 +260,18 @@ async function run(c: Ctx, cmd: Cmd): Promise<void> {
       expect(expected).toBe('reserved');
       const key = monthKeyUtc8(m.now);
       const mo = m.month(key);
-      const tax = Math.min(cmd.x, Math.max(0, modelMonthTax(mo.gross + cmd.x) - mo.tax));
+      const tax = Math.min(x, Math.max(0, modelMonthTax(mo.gross + x) - mo.tax));
       expect({ tax: out.withdrawal.tax_yunqi, net: out.withdrawal.net_yunqi, month: out.withdrawal.tax_month }).toEqual({
         tax,
-        net: cmd.x - tax,
+        net: x - tax,
         month: key,
       });
-      mo.gross += cmd.x;
+      mo.gross += x;
       mo.tax += tax;
-      m.available -= cmd.x;
-      m.reserved += cmd.x;
-      m.withdrawals.push({ id: out.withdrawal.id, gross: cmd.x, tax, month: key, state: 'reserved' });
-      expect(m.available).toBeGreaterThanOrEqual(0); // a withdrawal never makes available negative
+      m.available -= x;
+      m.reserved += x;
+      m.withdrawals.push({ id: out.withdrawal.id, gross: x, tax, month: key, state: 'reserved' });
+      expect(m.available).toBeGreaterThanOrEqual(0); // a withdrawal never makes available negative (a clawback may: the debt)
       return;
     }
     case 'pay': {
@@ -248,6 +334,8 @@ async function run(c: Ctx, cmd: Cmd): Promise<void> {
     }
     case 'nextMonth':
       m.now = addMonthsUtc8(m.now, 1);
+      m.creditDue();
+      for (const o of m.orders) await steps.settle(o.id, m.now);
       return;
   }
 }
@@ -264,17 +352,24 @@ async function check(c: Ctx): Promise<void> {
   expect(months).toEqual(expected);
 }
 
-test('model: the Postgres ledger agrees with an in-memory model after every step (credits, clawbacks, withdrawals, payout failures, retries)', async () => {
+test('model: the Postgres ledger agrees with an in-memory model after every step (orders, installments, refunds, findings, debt, withdrawals, payout failures, retries)', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 1, max: 5_000_000 }), fc.array(cmdArb, { minLength: 5, maxLength: 30 }), async (initial, cmds) => {
+    fc.asyncProperty(fc.integer({ min: 400, max: 5_000_000 }), fc.array(cmdArb, { minLength: 5, maxLength: 30 }), async (initial, cmds) => {
       const a = await createAmbassador(sql);
-      await completedOrder(sql, a.id, initial); // R-WD-1: one completed valid order
       const c: Ctx = {
         m: new Model(),
         amb: { id: a.id, kind: 'individual' },
         base: { taxPayable: await systemBalance(sql, 'tax_payable'), expense: await systemBalance(sql, 'rewards_expense') },
       };
-      c.m.available = initial;
+      // R-WD-1: one completed valid order, placed long ago (settled and credited at once).
+      const paid = `${Math.floor(initial / 100)}.${String(initial % 100).padStart(2, '0')}`;
+      const first = await steps.place(a.id, paid, c.m.now - 80 * DAY, c.m.now);
+      expect(first.snapshot.state).toBe('completed');
+      const o = modelOrder(first.orderId, initial, c.m.now - 80 * DAY);
+      for (const i of o.inst) i.credited = true;
+      c.m.orders.push(o);
+      c.m.available = o.reward;
+      c.m.expense = -o.reward;
       await check(c);
       for (const cmd of cmds) {
         await run(c, cmd);
@@ -283,7 +378,7 @@ test('model: the Postgres ledger agrees with an in-memory model after every step
     }),
     { numRuns: 60 },
   );
-  const kinds = ['reserved', 'insufficient_available', 'above_withdrawal_max', 'paid', 'paid after retries', 'taxed', 'released'];
+  const kinds = ['reserved', 'insufficient_available', 'above_withdrawal_max', 'paid', 'paid after retries', 'taxed', 'released', 'credited', 'refund in review', 'refund after review', 'debt'];
   expect(Object.fromEntries(kinds.map((k) => [k, (seen[k] ?? 0) > 0]))).toEqual(Object.fromEntries(kinds.map((k) => [k, true])));
 }, 120_000);
 

@@ -96,7 +96,8 @@ test('R-REV-1 a refund inside the review period voids the order and returns the 
   const { amb, order, inReview: before } = await bigOrderInReview();
   await h.clock.skip(2 * DAY);
   const res = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-1', amount: '100.00', full: false });
-  expect(res.status).toBe(202);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ applied: true, state: 'voided', reward: { yunqi: 0 } });
   const final = await settled(ctx, order.orderId);
   expect(final.state).toBe('voided');
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
@@ -112,8 +113,8 @@ test('R-REV-1 a refund inside the review period voids the order and returns the 
 test('R-REV-2 a full refund between the installments voids the rest and claws back the first with a correcting entry', async () => {
   const { amb, order } = await bigOrderInReview();
   await pastFirstInstallment(order.orderId);
-  const res = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-full', amount: '5000.00', full: true });
-  expect(res.status).toBe(202);
+  const res = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-full', full: true });
+  expect(res.status).toBe(200);
   const final = await settled(ctx, order.orderId);
   expect(final.state).toBe('refunded');
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
@@ -131,7 +132,7 @@ test('R-REV-2 a partial refund after the review recomputes the reward on the amo
   const { amb, order } = await bigOrderInReview();
   await h.clock.skip(8 * DAY);
   await opsOrder(h, order.orderId, (x) => x.state === 'crediting');
-  await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-part', amount: '1000.00', full: false }).expect(202);
+  await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send({ refundId: 'rf-part', amount: '1000.00', full: false }).expect(200);
   // 4,000.00 kept x 25% = 1,000.00: the two installments left become 500.00 each.
   const o = await opsOrder(h, order.orderId, (x) => x.reward.yunqi === 100_000);
   expect(o.installments.map((i) => i.amount.yunqi)).toEqual([50_000, 50_000]);
@@ -158,13 +159,13 @@ test('R-SAME-2 an identity change before the second installment voids what is le
 test('R-REV-2 a cheating finding after the review invalidates the order and claws back what was credited', async () => {
   const { amb, order } = await bigOrderInReview();
   await pastFirstInstallment(order.orderId);
-  await h.service(request(h.app).post(`/v1/orders/${order.orderId}/findings`)).send({ findingId: 'f-1', reason: 'cheating' }).expect(202);
+  await h.service(request(h.app).post(`/v1/orders/${order.orderId}/findings`)).send({ findingId: 'f-1', reason: 'cheating' }).expect(200);
   const final = await settled(ctx, order.orderId);
   expect(final.state).toBe('invalidated');
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
 });
 
-test('R-REV-2 a refund after the last credit claws back through an adjustment workflow, once', async () => {
+test('R-REV-2 a refund after the last credit claws back, once: the ended run is started again for it', async () => {
   const now = await h.clock.sync();
   const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
   const order = await placed(h, orderMessage(customerId, { paidAmount: '99.00', placedAt: nowIso() }));
@@ -172,12 +173,13 @@ test('R-REV-2 a refund after the last credit claws back through an adjustment wo
   expect((await balances(ctx, amb.id)).available).toBe(2_475);
   const body = { refundId: 'rf-late', amount: '99.00', full: true };
   const first = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send(body);
-  expect(first.status).toBe(202);
-  expect(first.body.via).toBe('adjustment');
-  await ctx.client.workflow.getHandle(first.body.workflowId).result();
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ applied: true, duplicate: false, state: 'refunded', reward: { yunqi: 0 }, credited: { yunqi: 0 } });
+  expect((await settled(ctx, order.orderId)).state).toBe('refunded');
   const again = await h.service(request(h.app).post(`/v1/orders/${order.orderId}/refunds`)).send(body);
-  expect(again.status).toBe(202);
-  await ctx.client.workflow.getHandle(again.body.workflowId).result();
+  expect(again.status).toBe(200);
+  expect(again.body).toMatchObject({ applied: false, duplicate: true, state: 'refunded' });
+  await settled(ctx, order.orderId);
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
   const o = await opsOrder(h, order.orderId);
   expect(o.state).toBe('refunded');

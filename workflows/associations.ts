@@ -1,16 +1,23 @@
 /**
  * One long-lived entity workflow per customer, ID `customer:<customerId>`, holds the customer's
- * association (关联) history (R-ATTR-1..7). Clicks arrive as the `click` signal (started with
- * signal-with-start), so a customer's clicks are serialized by the workflow. It sleeps until the
- * open association's end (one timer), records `expired` (R-ATTR-2), then waits for the next click
- * without a timer (R-ATTR-6). Each batch of changes is mirrored to Postgres by one idempotent
- * activity. The interval history answers "who was associated at instant T" (R-ATTR-5) through
- * the `associationAt` query. Deterministic: no I/O here, the API resolves everything first.
+ * association (关联) history (R-ATTR-1..7). Clicks arrive as the `recordClick` Update (started with
+ * update-with-start; answered once applied and projected, so an order placed right after a click
+ * is judged with it) or the older `click` signal; a customer's clicks are serialized by the
+ * workflow, and a late click is placed in click-time order (patch late-clicks-in-time-order). It
+ * sleeps until the open association's end (one timer), records `expired` (R-ATTR-2), then waits
+ * for the next click without a timer (R-ATTR-6). Each batch of changes is mirrored to Postgres by
+ * one idempotent activity, where orders read their attribution (R-ATTR-5); the batch's activity
+ * settles again the orders a changed history may attribute differently. Deterministic: no I/O
+ * here, the API resolves everything first.
  */
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AssociationActivities } from '../activities/associations';
-import { associationAtQuery, associationStateQuery, clickSignal, type CustomerAssociationInput } from '../contracts/associations';
-import { applyPending, currentInterval, initialState, intervalAt } from '../domain/associations';
+import { associationAtQuery, associationStateQuery, clickSignal, clickUpdate, type ClickOutcome, type CustomerAssociationInput } from '../contracts/associations';
+import { applyPending, clickOutcomes, currentInterval, initialState, intervalAt } from '../domain/associations';
+import { lateClicksInTimeOrder } from '../domain/associations-reorder';
+
+/** From this patch on, a late click is placed in click-time order (it was recorded and ignored). */
+export const LATE_CLICKS_IN_TIME_ORDER = 'late-clicks-in-time-order';
 
 const { projectAssociation } = proxyActivities<AssociationActivities>({
   startToCloseTimeout: '30 seconds',
@@ -24,6 +31,21 @@ export async function customerAssociationWorkflow(input: CustomerAssociationInpu
   setHandler(clickSignal, (click) => {
     state.pending.push(click);
   });
+  // Clicks as Updates are answered once applied and projected (an order right after sees them).
+  const answers = new Map<string, ClickOutcome>();
+  setHandler(
+    clickUpdate,
+    async (click) => {
+      state.pending.push(click);
+      await condition(() => answers.has(click.clickId));
+      return answers.get(click.clickId)!;
+    },
+    {
+      validator: (click) => {
+        if (!click?.clickId) throw new Error('a click needs its clickId');
+      },
+    },
+  );
   setHandler(associationAtQuery, (t) => ({ interval: intervalAt(state, t) ?? null, intervalCount: state.intervals.length }));
   setHandler(associationStateQuery, () => ({
     customerId: state.customerId,
@@ -40,10 +62,19 @@ export async function customerAssociationWorkflow(input: CustomerAssociationInpu
       if (cur && cur.endsAt > Date.now()) await condition(() => state.pending.length > 0, cur.endsAt - Date.now());
       else if (!cur) await condition(() => state.pending.length > 0);
     }
-    const change = applyPending(state, Date.now());
+    const batch = [...state.pending];
+    const change = patched(LATE_CLICKS_IN_TIME_ORDER) ? applyPending(state, Date.now(), lateClicksInTimeOrder(Date.now())) : applyPending(state, Date.now());
     if (change.events.length) {
-      await projectAssociation({ customerId: state.customerId, workflowId, events: change.events, intervals: [...change.intervals.values()] });
+      await projectAssociation({
+        customerId: state.customerId,
+        workflowId,
+        events: change.events,
+        intervals: [...change.intervals.values()],
+        ...(change.superseded.length ? { superseded: change.superseded } : {}),
+        ...(change.changedFromMs !== null ? { changedFromMs: change.changedFromMs, nowMs: Date.now() } : {}),
+      });
     }
+    for (const out of clickOutcomes(batch, change)) answers.set(out.clickId, out);
     const info = workflowInfo();
     if (state.pending.length === 0 && (info.continueAsNewSuggested || info.historyLength > (input.continueAsNewAfterEvents ?? 10_000))) {
       await condition(allHandlersFinished);

@@ -16,10 +16,11 @@ import {
   setAmbassadorLevel,
   setRealNameVerified,
 } from '../../services/ambassadors';
+import { NUL_MESSAGE, withoutNul } from '../../contracts/schemas';
 import type { AuthedAmbassador } from '../auth';
 import { HttpError, conflict, notFound, unprocessable } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, IdentitySchema, InstantSchema, LevelSchema, PageQuery, decodeCursor, encodeCursor, iso, isoDate, msOf } from '../schemas';
+import { IdSchema, IdentitySchema, InstantSchema, LevelSchema, PageQuery, decodeCursor, encodeCursor, iso, isoDate, msOf, notInFuture } from '../schemas';
 
 const LevelEntrySchema = z.object({ level: LevelSchema, effectiveAt: z.string(), setBy: z.string(), reason: z.string().nullable() });
 const AmbassadorSchema = z.object({
@@ -78,7 +79,7 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     body: z.strictObject({
       accountId: IdSchema,
       kind: z.enum(['individual', 'enterprise']),
-      displayName: z.string().trim().min(1).max(100),
+      displayName: z.string().trim().min(1).max(100).refine(withoutNul, NUL_MESSAGE),
       realNameVerified: z.boolean(),
       joinedAt: InstantSchema.optional().describe('defaults to now'),
       level: LevelSchema.default('L1').describe('R-AMB-3 entry level 弟子 = L1'),
@@ -122,6 +123,7 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
+      notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');
       const changed = await reportAmbassadorIdentity(deps, params.id, identity, msOf(changedAt));
       if (!changed) throw notFound(`ambassador ${params.id}`);
       return { status: 200, body: { changed } };
@@ -192,7 +194,7 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     body: z.strictObject({
       level: LevelSchema,
       effectiveAt: InstantSchema.optional().describe('defaults to now'),
-      reason: z.string().trim().max(500).optional(),
+      reason: z.string().trim().max(500).refine(withoutNul, NUL_MESSAGE).optional(),
     }),
     responses: {
       200: { description: 'recorded (or already recorded)', schema: z.object({ ambassadorId: z.string(), level: LevelSchema, levelHistory: z.array(LevelEntrySchema) }) },

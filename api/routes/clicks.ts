@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../../services/deps';
 import { nowOf } from '../../services/deps';
-import { CLOCK_SKEW_MS } from '../../services/bounds';
+import { CLOCK_SKEW_MS } from '../../domain/instants';
 import { recordClick, type ClickInput } from '../../services/associations';
 import { findAmbassadorByUsercode } from '../../db/repositories/ambassadors';
 import { HttpError, unprocessable } from '../errors';
@@ -21,6 +21,8 @@ const ClickResultSchema = z.object({
   occurredAt: z.string(),
   workflowId: z.string(),
   refused: z.object({ code: z.string(), reason: z.string() }).nullable(),
+  outcome: z.enum(['created', 'extended', 'switched', 'reopened', 'refused', 'reordered', 'late_click_ignored', 'duplicate']).describe('what the click did to the associations (reordered: a late click placed in click-time order)'),
+  associationId: z.string().nullable(),
   note: z.string(),
 });
 
@@ -41,7 +43,9 @@ async function clickAnswer(deps: Deps, input: ClickInput) {
     occurredAt: iso(input.occurredAtMs) as string,
     workflowId: out.workflowId,
     refused: refusal ?? null,
-    note: refusal ? `refused: ${refusal.reason}` : 'recorded; the association (关联) is created, extended or switched by the customer workflow (see the ops timeline)',
+    outcome: out.outcome.outcome,
+    associationId: out.outcome.associationId,
+    note: refusal ? `refused: ${refusal.reason}` : `recorded: ${out.outcome.outcome}${out.outcome.associationId ? ` (association ${out.outcome.associationId})` : ''}`,
   };
 }
 

@@ -8,7 +8,8 @@ import type { Deps } from '../../services/deps';
 import { customerAssociations, reportCustomer, reportCustomerIdentity } from '../../services/customers';
 import { notFound } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, IdentitySchema, InstantSchema, NonAssociableReasonSchema, msOf } from '../schemas';
+import { IdSchema, IdentitySchema, InstantSchema, NonAssociableReasonSchema, msOf, notInFuture } from '../schemas';
+import { nowOf } from '../../services/deps';
 
 const FactsSchema = z.object({
   firstPaidPurchaseAt: z.string().nullable(),
@@ -76,6 +77,9 @@ export function customersRoutes(api: ApiRegistry, deps: Deps): void {
     },
     handler: async ({ params, body }) => {
       const f = body.facts ?? {};
+      const now = nowOf(deps);
+      notInFuture(msOf(body.observedAt), now, 'observedAt');
+      for (const [k, v] of Object.entries(f)) if (typeof v === 'string') notInFuture(msOf(v), now, k);
       const out = await reportCustomer(deps, params.id, {
         identity: body.identity,
         nonAssociableReason: body.nonAssociableReason,
@@ -103,6 +107,7 @@ export function customersRoutes(api: ApiRegistry, deps: Deps): void {
     responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
+      notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');
       return { status: 200, body: { changed: await reportCustomerIdentity(deps, params.id, identity, msOf(changedAt)) } };
     },
   });

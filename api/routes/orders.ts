@@ -4,25 +4,24 @@
  */
 import { z } from 'zod';
 import type { Deps } from '../../services/deps';
-import { temporalOptions } from '../../services/deps';
-import { InvalidationSchema, OrderPlacedSchema, RefundSchema } from '../../contracts/orders';
-import { OrderConflictError, OrderNotFoundError, invalidateOrder, placeOrder, refundOrder } from '../../contracts/orders/client';
+import { FindingSchema, ORDER_REASON_CODES, ORDER_STATES, OrderPlacedSchema, RefundSchema } from '../../contracts/orders';
+import { receiveFinding, receiveOrder, receiveRefund, type Refused } from '../../services/orders/intake';
 import { ambassadorOrders, opsOrderView } from '../../services/orders/views';
 import type { AuthedAmbassador } from '../auth';
-import { HttpError, conflict, notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, Money, PageQuery, decodeCursor, encodeCursor } from '../schemas';
+import { IdSchema, Money, PageQuery, decodeCursor, encodeCursor, money } from '../schemas';
 
 const OrderIdParams = z.object({ orderId: IdSchema });
 const isOrderCursor = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';
 const Accepted = z.object({ orderId: z.string(), workflowId: z.string(), duplicate: z.boolean() });
 
-const TimelineEntry = z.object({ at: z.string(), kind: z.string(), summary: z.string(), detail: z.unknown() });
+const TimelineEntry = z.object({ at: z.string().describe('the business instant'), recordedAt: z.string().nullable(), kind: z.string(), summary: z.string(), detail: z.unknown() });
 const OrderView = z.object({
   orderId: z.string(),
   customerId: z.string(),
-  state: z.string(),
-  reasonCode: z.string().nullable(),
+  state: z.enum(ORDER_STATES),
+  reasonCode: z.enum(ORDER_REASON_CODES).nullable(),
   placedAt: z.string(),
   ambassadorId: z.string().nullable(),
   associationId: z.string().nullable(),
@@ -32,13 +31,39 @@ const OrderView = z.object({
   reward: Money,
   credited: Money,
   reviewEndsAt: z.string().nullable(),
-  installments: z.array(z.object({ n: z.number(), amount: Money, dueAt: z.string(), credited: z.boolean() })),
-  explanation: z.unknown(),
+  clawedBack: Money.describe('credited earlier and taken back (R-REV-2); shown as a debt while available is below zero'),
+  installments: z.array(z.object({ n: z.number(), amount: Money, dueAt: z.string(), credited: z.boolean(), status: z.enum(['due', 'credited', 'voided']) })),
+  nextDueAt: z.string().nullable(),
+  explanation: z.unknown().describe('the commission: rule-set version, level, rate, the caps and the room each left'),
+  assessment: z.unknown().describe('what was judged at placement: attribution, customer class, purchase kind, reward'),
+  failure: z.object({ error: z.string(), at: z.string() }).nullable(),
+});
+
+const STATUS: Record<Refused['code'], number> = { order_conflict: 409, order_not_found: 404, placed_at_out_of_bounds: 422, fact_refused: 422 };
+const refusal = (r: Refused) => new HttpError(STATUS[r.code], r.code, r.reason);
+
+const FactAnswer = z.object({
+  orderId: z.string(),
+  applied: z.boolean().describe('false when it changed nothing: a repeat, a conflict, or the order already earned nothing'),
+  duplicate: z.boolean(),
+  conflict: z.boolean().describe('the same id was recorded earlier with another body; this one was not applied'),
+  state: z.enum(ORDER_STATES),
+  reward: Money,
+  credited: Money,
+  summary: z.string(),
+});
+const factAnswer = (a: { orderId: string; applied: boolean; duplicate: boolean; conflict: boolean; state: (typeof ORDER_STATES)[number]; rewardYunqi: number; creditedYunqi: number; summary: string }) => ({
+  orderId: a.orderId,
+  applied: a.applied,
+  duplicate: a.duplicate,
+  conflict: a.conflict,
+  state: a.state,
+  reward: money(a.rewardYunqi),
+  credited: money(a.creditedYunqi),
+  summary: a.summary,
 });
 
 export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
-  const opts = () => temporalOptions(deps.config);
-
   api.add({
     method: 'post',
     path: '/v1/orders',
@@ -46,55 +71,55 @@ export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
     tags: ['orders'],
     auth: 'service',
     body: OrderPlacedSchema,
-    responses: { 202: { description: 'accepted: settlement runs as a workflow', schema: Accepted }, 409: { description: 'same orderId, different body' } },
+    responses: {
+      202: { description: 'accepted: settlement runs as a workflow', schema: Accepted },
+      409: { description: 'same orderId, different body (order_conflict)' },
+      422: { description: 'placedAt before the earliest rule set or in the future (placed_at_out_of_bounds)' },
+    },
     handler: async ({ body }) => {
-      try {
-        const r = await placeOrder(deps.client, body, opts());
-        return { status: 202, body: { orderId: body.orderId, workflowId: r.workflowId, duplicate: r.duplicate } };
-      } catch (err) {
-        if (err instanceof OrderConflictError) throw conflict('order_conflict', err.message);
-        throw err;
-      }
+      const r = await receiveOrder(deps, body);
+      if (!r.ok) throw refusal(r);
+      return { status: 202, body: { orderId: body.orderId, workflowId: r.workflowId, duplicate: r.duplicate } };
     },
   });
 
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/refunds',
-    summary: 'A refund of an order (full or partial). Repeating a refundId is harmless.',
+    summary: 'A refund of an order (full, or partial with its amount), at refundedAt: applied whatever the order\'s state, once per refundId; the answer says what it did.',
     tags: ['orders'],
     auth: 'service',
     params: OrderIdParams,
     body: RefundSchema,
-    responses: { 202: { description: 'accepted', schema: z.object({ orderId: z.string(), workflowId: z.string(), via: z.enum(['signal', 'adjustment']) }) } },
+    responses: {
+      200: { description: 'applied (or a harmless repeat)', schema: FactAnswer },
+      404: { description: 'no such order (order_not_found)' },
+      422: { description: 'more than is left of what was paid, or refundedAt before the order or in the future (fact_refused)' },
+    },
     handler: async ({ params, body }) => {
-      try {
-        const r = await refundOrder(deps.client, params.orderId, body, opts());
-        return { status: 202, body: { orderId: params.orderId, ...r } };
-      } catch (err) {
-        if (err instanceof OrderNotFoundError) throw notFound(`order ${params.orderId}`);
-        throw err;
-      }
+      const r = await receiveRefund(deps, params.orderId, body);
+      if (!r.ok) throw refusal(r);
+      return { status: 200, body: factAnswer(r) };
     },
   });
 
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/findings',
-    summary: 'A same-person (同人) or cheating (作弊) finding: the order becomes invalid (R-REV-1, R-REV-2).',
+    summary: 'A same-person (同人) or cheating (作弊) finding at foundAt: the order becomes invalid (R-REV-1, R-REV-2), what was credited is clawed back; the answer says what it did.',
     tags: ['orders'],
     auth: 'service',
     params: OrderIdParams,
-    body: InvalidationSchema,
-    responses: { 202: { description: 'accepted', schema: z.object({ orderId: z.string() }) } },
+    body: FindingSchema,
+    responses: {
+      200: { description: 'applied (or a harmless repeat)', schema: FactAnswer },
+      404: { description: 'no such order (order_not_found)' },
+      422: { description: 'foundAt before the order or in the future (fact_refused)' },
+    },
     handler: async ({ params, body }) => {
-      try {
-        await invalidateOrder(deps.client, params.orderId, body);
-      } catch (err) {
-        if (err instanceof OrderNotFoundError) throw new HttpError(409, 'order_not_running', err.message);
-        throw err;
-      }
-      return { status: 202, body: { orderId: params.orderId } };
+      const r = await receiveFinding(deps, params.orderId, body);
+      if (!r.ok) throw refusal(r);
+      return { status: 200, body: factAnswer(r) };
     },
   });
 

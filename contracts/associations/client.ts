@@ -1,10 +1,41 @@
 /** The typed client of the associations contract: clicks go to the customer's workflow. */
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { CustomerIdKey } from '../search-attributes';
-import { CUSTOMER_WORKFLOW, associationAtQuery, clickSignal, customerWorkflowId, type AssociationAtResult, type Click, type CustomerAssociationInput } from './index';
+import {
+  CUSTOMER_WORKFLOW,
+  associationAtQuery,
+  clickSignal,
+  clickUpdate,
+  customerWorkflowId,
+  type AssociationAtResult,
+  type Click,
+  type ClickOutcome,
+  type CustomerAssociationInput,
+} from './index';
 
-/** Signals a resolved click to the customer's workflow, starting it when it does not run. */
+/** A resolved click as an Update to the customer's workflow (started when it does not run):
+ * answered once the click is applied and projected into Postgres. */
+export async function recordClickInWorkflow(
+  client: Client,
+  customerId: string,
+  click: Click,
+  opts: { taskQueue: string; searchAttributes?: boolean },
+): Promise<{ workflowId: string; outcome: ClickOutcome }> {
+  const workflowId = customerWorkflowId(customerId);
+  const input: CustomerAssociationInput = { customerId };
+  const start = new WithStartWorkflowOperation(CUSTOMER_WORKFLOW, {
+    workflowId,
+    taskQueue: opts.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    ...(opts.searchAttributes ? { typedSearchAttributes: new TypedSearchAttributes([{ key: CustomerIdKey, value: customerId }]) } : {}),
+  });
+  const outcome = await client.workflow.executeUpdateWithStart(clickUpdate, { args: [click], startWorkflowOperation: start });
+  return { workflowId, outcome };
+}
+
+/** Signals a resolved click to the customer's workflow, starting it when it does not run (fire and forget). */
 export async function sendClick(
   client: Client,
   customerId: string,

@@ -3,7 +3,7 @@
  * click signal and queries, and the attribution answer the order code builds on. Workflow-safe;
  * the typed client is `contracts/associations/client.ts`.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AssociationInterval, AssociationState, Click, TimelineEvent } from '../../domain/associations';
 import type { Level } from '../../domain/rulesets';
 
@@ -13,7 +13,21 @@ export type { AssociationInterval, AssociationState, Click, RefusalCode, Timelin
 /** The workflow type name. */
 export const CUSTOMER_WORKFLOW = 'customerAssociationWorkflow';
 
+/** A click as a signal (fire and forget; the first API's way). */
 export const clickSignal = defineSignal<[Click]>('click');
+
+/** What a click did to the customer's associations (its answer as an Update). */
+export interface ClickOutcome {
+  clickId: string;
+  outcome: 'created' | 'extended' | 'switched' | 'reopened' | 'refused' | 'reordered' | 'late_click_ignored' | 'duplicate';
+  associationId: string | null;
+  ambassadorId: string | null;
+  endsAtMs: number | null;
+}
+
+/** A click as an Update: answered once it is applied and projected, so an order placed right
+ * after it is judged with it. */
+export const clickUpdate = defineUpdate<ClickOutcome, [Click]>('recordClick');
 
 /** The interval containing the instant (null if none) and how many intervals exist. */
 export interface AssociationAtResult {
@@ -46,6 +60,12 @@ export interface ProjectionInput {
   workflowId: string;
   events: TimelineEvent[];
   intervals: AssociationInterval[];
+  /** Associations a late click made obsolete. */
+  superseded?: string[];
+  /** Orders placed from this instant on may be attributed differently now: they are settled again. */
+  changedFromMs?: number | null;
+  /** The workflow's clock, for that settlement. */
+  nowMs?: number;
 }
 
 /** R-ATTR-5 answer for an order placed at an instant. */

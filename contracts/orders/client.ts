@@ -2,7 +2,9 @@
  * The typed client of the orders contract, for order systems that use Temporal directly (the REST
  * API uses the same functions). The same message twice is harmless (answered `duplicate: true`);
  * the same orderId with a different body is refused (OrderConflictError), detected from the body
- * hash kept in the workflow's memo.
+ * hash kept in the workflow's memo. Refunds and findings go to the order's workflow at any moment
+ * of its life: a run that has ended is started again for them (the same workflow ID, a new run
+ * that reads the order from Postgres), so none is ever acknowledged and dropped.
  */
 import {
   TypedSearchAttributes,
@@ -10,20 +12,25 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { canonicalHash } from '../../lib/canonical-hash';
-import { workflowId } from '../ids';
+import { cnyToYunqi } from '../../domain/money';
 import { CustomerIdKey, OrderStateKey } from '../search-attributes';
 import {
-  InvalidationSchema,
-  ORDER_LATE_REFUND_WORKFLOW,
+  FindingSchema,
   ORDER_WORKFLOW,
   OrderPlacedSchema,
   RefundSchema,
+  findingUpdate,
   invalidateSignal,
   orderWorkflowId,
+  reconcileSignal,
   refundSignal,
-  type Invalidation,
+  refundUpdate,
+  type FactOutcome,
+  type Finding,
   type OrderPlaced,
   type OrderWorkflowInput,
   type RefundRequest,
@@ -61,7 +68,7 @@ export async function placeOrder(
       workflowId: id,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: { bodyHash: hash, customerId: order.customerId },
+      memo: { bodyHash: hash, customerId: order.customerId, paidYunqi: cnyToYunqi(order.paidAmount) },
       ...(opts.searchAttributes
         ? { typedSearchAttributes: new TypedSearchAttributes([{ key: CustomerIdKey, value: order.customerId }, { key: OrderStateKey, value: 'received' }]) }
         : {}),
@@ -78,51 +85,94 @@ export async function placeOrder(
   }
 }
 
-/** Sends a refund to the order; after settlement completed, starts the adjustment workflow. */
-export async function refundOrder(
-  client: Client,
-  orderId: string,
-  refund: RefundRequest,
-  opts: OrderClientOptions,
-): Promise<{ workflowId: string; via: 'signal' | 'adjustment' }> {
-  const r = RefundSchema.parse(refund);
-  const handle = client.workflow.getHandle(orderWorkflowId(orderId));
-  let running: boolean;
+/** Where a fact for an order goes: the order's workflow, started again (resume) when its run has ended. */
+interface Delivery {
+  workflowId: string;
+  startOptions: {
+    taskQueue: string;
+    workflowId: string;
+    args: [OrderWorkflowInput];
+    memo: Record<string, unknown>;
+    workflowIdReusePolicy: typeof WorkflowIdReusePolicy.ALLOW_DUPLICATE;
+    typedSearchAttributes?: TypedSearchAttributes;
+  };
+}
+
+/** The start options of a resumed run of an order's workflow (memo and search attributes as the first run's). */
+export function resumeDelivery(orderId: string, memo: { bodyHash?: string; customerId?: string; paidYunqi?: number }, opts: OrderClientOptions): Delivery {
+  const id = orderWorkflowId(orderId);
+  return {
+    workflowId: id,
+    startOptions: {
+      taskQueue: opts.taskQueue,
+      workflowId: id,
+      args: [{ resume: { orderId }, searchAttributes: opts.searchAttributes ?? false }],
+      memo,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      ...(opts.searchAttributes && memo.customerId
+        ? { typedSearchAttributes: new TypedSearchAttributes([{ key: CustomerIdKey, value: memo.customerId }, { key: OrderStateKey, value: 'received' }]) }
+        : {}),
+    },
+  };
+}
+
+/** The order's delivery, or OrderNotFoundError when no order of that ID was ever received. */
+async function delivery(client: Client, orderId: string, opts: OrderClientOptions): Promise<Delivery> {
   try {
-    running = (await handle.describe()).status.name === 'RUNNING';
+    const desc = await client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    return resumeDelivery(orderId, (desc.memo ?? {}) as { bodyHash?: string; customerId?: string; paidYunqi?: number }, opts);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(`order ${orderId} is not known`);
     throw err;
   }
-  if (running) {
-    try {
-      await handle.signal(refundSignal, r);
-      return { workflowId: handle.workflowId, via: 'signal' };
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err; // completed meanwhile: adjust below
-    }
-  }
-  const lateId = workflowId('order', orderId, 'refund', r.refundId);
-  try {
-    await client.workflow.start(ORDER_LATE_REFUND_WORKFLOW, {
-      taskQueue: opts.taskQueue,
-      workflowId: lateId,
-      args: [{ orderId, refund: r }],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
-  return { workflowId: lateId, via: 'adjustment' };
 }
 
-/** A same-person or cheating finding: the order's remaining reward is voided and credits clawed back. */
-export async function invalidateOrder(client: Client, orderId: string, finding: Invalidation): Promise<void> {
-  const f = InvalidationSchema.parse(finding);
+/** A refund, fire and forget (a signal): applied whenever it arrives, once per refundId. */
+export async function refundOrder(client: Client, orderId: string, refund: RefundRequest, opts: OrderClientOptions): Promise<{ workflowId: string }> {
+  const r = RefundSchema.parse(refund);
+  const d = await delivery(client, orderId, opts);
+  await client.workflow.signalWithStart(ORDER_WORKFLOW, { ...d.startOptions, signal: refundSignal, signalArgs: [r] });
+  return { workflowId: d.workflowId };
+}
+
+/** A same-person or cheating finding, fire and forget (a signal): the order becomes invalid (R-REV-1, R-REV-2). */
+export async function invalidateOrder(client: Client, orderId: string, finding: Finding, opts: OrderClientOptions): Promise<{ workflowId: string }> {
+  const f = FindingSchema.parse(finding);
+  const d = await delivery(client, orderId, opts);
+  await client.workflow.signalWithStart(ORDER_WORKFLOW, { ...d.startOptions, signal: invalidateSignal, signalArgs: [f] });
+  return { workflowId: d.workflowId };
+}
+
+/** A refund as an Update: answers whether it was applied and the order's state after it; a refund
+ * that can never apply (more than was paid, dated before the order) is refused (FactRefusedError). */
+export async function refundOrderAndWait(client: Client, orderId: string, refund: RefundRequest, opts: OrderClientOptions): Promise<FactOutcome> {
+  return updateOrder(client, orderId, refundUpdate, RefundSchema.parse(refund), opts);
+}
+
+/** A finding as an Update (see refundOrderAndWait). */
+export async function invalidateOrderAndWait(client: Client, orderId: string, finding: Finding, opts: OrderClientOptions): Promise<FactOutcome> {
+  return updateOrder(client, orderId, findingUpdate, FindingSchema.parse(finding), opts);
+}
+
+/** The validator's refusal of a fact, with its reason. */
+export class FactRefusedError extends Error {
+  readonly code = 'fact_refused';
+}
+
+async function updateOrder<A>(client: Client, orderId: string, update: UpdateDefinition<FactOutcome, [A]>, arg: A, opts: OrderClientOptions): Promise<FactOutcome> {
+  const d = await delivery(client, orderId, opts);
+  const start = new WithStartWorkflowOperation(ORDER_WORKFLOW, { ...d.startOptions, workflowIdConflictPolicy: 'USE_EXISTING' });
   try {
-    await client.workflow.getHandle(orderWorkflowId(orderId)).signal(invalidateSignal, f);
+    return await client.workflow.executeUpdateWithStart(update, { args: [arg], startWorkflowOperation: start });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(`order ${orderId} is not running (unknown or already settled)`);
+    const cause = (err as { cause?: unknown }).cause;
+    if (err instanceof WorkflowUpdateFailedError && cause instanceof ApplicationFailure) throw new FactRefusedError(cause.message);
     throw err;
   }
+}
+
+/** Wakes an order whose outcome another settlement changed: a signal, or a new run when the last ended. */
+export async function reconcileOrder(client: Client, orderId: string, because: string, memo: { bodyHash?: string; customerId?: string; paidYunqi?: number }, opts: OrderClientOptions): Promise<void> {
+  const d = resumeDelivery(orderId, memo, opts);
+  await client.workflow.signalWithStart(ORDER_WORKFLOW, { ...d.startOptions, signal: reconcileSignal, signalArgs: [{ because }] });
 }

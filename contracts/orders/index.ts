@@ -5,22 +5,26 @@
  * `contracts/orders/client.ts`.
  *
  * - Workflow ID = `order:<orderId>` (contracts/ids.ts): the ID is the idempotency key.
- * - Refunds and findings are signals, deduplicated by refundId / findingId.
+ * - Refunds and findings are facts with their own instants (refundedAt, foundAt), deduplicated by
+ *   refundId / findingId: fire-and-forget signals, or Updates whose validator refuses what can never
+ *   apply and whose answer says what it did. Either reaches the order whenever it arrives: a run
+ *   that has ended is started again (resume) for it.
  */
 import { z } from 'zod';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CnyAmountSchema } from '../../domain/money';
-import { BUSINESS_ID_PATTERN, BUSINESS_ID_RULE } from '../ids';
+import type { OrderState } from '../../domain/settlement/outcome';
+import { IdSchema, InstantSchema, TextSchema } from '../schemas';
 
 export { orderWorkflowId } from '../ids';
 
-const id = z.string().regex(BUSINESS_ID_PATTERN, BUSINESS_ID_RULE);
-const instant = z.iso.datetime({ offset: true });
+const id = IdSchema;
+const instant = InstantSchema;
 
 export const OrderPlacedSchema = z.strictObject({
   orderId: id,
   customerId: id,
-  productCode: z.string().min(1).max(128),
+  productCode: TextSchema(128, 1),
   productCategory: z.enum(['core', 'strategic', 'none']).describe('rebate product category: core, strategic, or none (not a rebate product)'),
   paidAmount: CnyAmountSchema.describe('amount actually paid (实付金额), CNY'),
   billing: z.enum(['prepaid', 'payg']).describe('prepaid (预付费) or pay-as-you-go (按量付费)'),
@@ -31,34 +35,25 @@ export const OrderPlacedSchema = z.strictObject({
 });
 export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;
 
-export const RefundSchema = z.strictObject({
-  refundId: id,
-  amount: CnyAmountSchema.describe('amount refunded by this refund, CNY'),
-  full: z.boolean().describe('true when the whole order is refunded'),
-  refundedAt: instant.optional(),
-});
+export const RefundSchema = z
+  .strictObject({
+    refundId: id,
+    amount: CnyAmountSchema.optional().describe('amount refunded by this refund, CNY; not needed for a full refund'),
+    full: z.boolean().describe('true when the whole order is refunded'),
+    refundedAt: instant.optional().describe('when the refund happened (R-REV-1 judges the review period by it); defaults to when it is received'),
+  })
+  .refine((r) => r.full || r.amount !== undefined, { message: 'a partial refund (full: false) needs its amount', path: ['amount'] });
 export type RefundRequest = z.infer<typeof RefundSchema>;
 
-export const InvalidationSchema = z.strictObject({
+export const FindingSchema = z.strictObject({
   findingId: id,
   reason: z.enum(['same_person', 'cheating']).describe('same person (同人) or cheating order (作弊订单)'),
-  note: z.string().max(1000).optional(),
+  note: TextSchema(1000).optional(),
+  foundAt: instant.optional().describe('when it was found (R-REV-1 judges the review period by it); defaults to when it is received'),
 });
-export type Invalidation = z.infer<typeof InvalidationSchema>;
+export type Finding = z.infer<typeof FindingSchema>;
 
-export type OrderState =
-  | 'received'
-  | 'not_attributed' // no association at placement (R-ATTR-5)
-  | 'ineligible' // a reason code says why (R-ORD-1, R-CUST-3, R-SAME-1, ...)
-  | 'zero_reward' // eligible, but the caps left no room (R-ORD-6)
-  | 'in_review' // review period (审核期), R-REV-1
-  | 'crediting' // review passed; installments being credited (R-PAY-1, R-PAY-2)
-  | 'completed' // every installment credited: a completed valid order (R-PAY-3)
-  | 'voided' // refund or finding inside the review, or identity change before the last credit
-  | 'refunded' // fully refunded after the review: what was credited is clawed back
-  | 'invalidated'; // same-person or cheating finding after the review (R-REV-2)
-
-export const TERMINAL_STATES: readonly OrderState[] = ['not_attributed', 'ineligible', 'zero_reward', 'completed', 'voided', 'refunded', 'invalidated'];
+export { ORDER_REASON_CODES, ORDER_STATES, TERMINAL_STATES, type OrderReasonCode, type OrderState } from '../../domain/settlement/outcome';
 
 export interface TimelineEvent {
   /** Unique per order; makes recording an event idempotent. */
@@ -74,6 +69,8 @@ export interface PlannedInstallment {
   yunqi: number;
   dueAtMs: number;
   credited: boolean;
+  /** due, credited or voided (absent on orders settled before the settlement model). */
+  status?: 'due' | 'credited' | 'voided';
 }
 
 /** What an activity leaves the order as; the workflow mirrors it. */
@@ -86,6 +83,10 @@ export interface OrderSnapshot {
   installments: PlannedInstallment[];
   /** Events recorded by this step (already persisted). */
   events: TimelineEvent[];
+  /** When the next installment falls due; null when nothing more is due (absent before the settlement model). */
+  nextWakeAtMs?: number | null;
+  paidYunqi?: number;
+  refundedYunqi?: number;
 }
 
 export interface OrderStatus extends Omit<OrderSnapshot, 'events'> {
@@ -93,17 +94,40 @@ export interface OrderStatus extends Omit<OrderSnapshot, 'events'> {
   timeline: TimelineEvent[];
 }
 
+/** A refund or a finding as the order workflow hands it to a settlement step, dated. */
+export type OrderFactInput = (
+  | { kind: 'refund'; refundId: string; amountYunqi: number; full: boolean; atMs: number }
+  | { kind: 'finding'; findingId: string; reason: 'same_person' | 'cheating'; atMs: number; note?: string }
+) & {
+  /** The sender dated it (refundedAt, foundAt); otherwise `atMs` is when it was received, and a
+   * repeat of the same message is the same fact whenever it arrives. */
+  dated?: boolean;
+};
+
 export interface OrderRefundInput {
   refundId: string;
   amountYunqi: number;
   full: boolean;
 }
 
-export interface OrderWorkflowInput {
-  order: OrderPlaced;
-  bodyHash: string;
-  /** Set CustomerId/AmbassadorId/OrderState search attributes (registered by `npm start`). */
-  searchAttributes?: boolean;
+/** A new order (its placement), or an order whose run had ended and that a fact or a settlement of
+ * another order woke again (`resume`: the order is read from Postgres). */
+export type OrderWorkflowInput =
+  | { order: OrderPlaced; bodyHash: string; resume?: undefined; searchAttributes?: boolean }
+  | { resume: { orderId: string }; order?: undefined; bodyHash?: undefined; searchAttributes?: boolean };
+
+/** What a refund or finding sent as an Update did. */
+export interface FactOutcome {
+  orderId: string;
+  /** false when it changed nothing: a repeat, a conflict, or the order already earned nothing. */
+  applied: boolean;
+  duplicate: boolean;
+  /** The same id was recorded earlier with another body: refused. */
+  conflict: boolean;
+  state: OrderState;
+  rewardYunqi: number;
+  creditedYunqi: number;
+  summary: string;
 }
 
 /** The workflow type names (strings, so clients need not import workflow code). */
@@ -111,5 +135,9 @@ export const ORDER_WORKFLOW = 'orderSettlement';
 export const ORDER_LATE_REFUND_WORKFLOW = 'orderLateRefund';
 
 export const refundSignal = defineSignal<[RefundRequest]>('refund');
-export const invalidateSignal = defineSignal<[Invalidation]>('invalidate');
+export const invalidateSignal = defineSignal<[Finding]>('invalidate');
+/** Facts of the customer changed (another order, a click, an identity change): settle now. */
+export const reconcileSignal = defineSignal<[{ because: string }]>('reconcile');
+export const refundUpdate = defineUpdate<FactOutcome, [RefundRequest]>('applyRefund');
+export const findingUpdate = defineUpdate<FactOutcome, [Finding]>('applyFinding');
 export const orderStatusQuery = defineQuery<OrderStatus>('status');

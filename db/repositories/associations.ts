@@ -24,6 +24,9 @@ export async function projectAssociationChange(sql: Sql, input: ProjectionInput)
           last_seq = EXCLUDED.last_seq, workflow_id = EXCLUDED.workflow_id, updated_at = now()
         WHERE associations.last_seq < EXCLUDED.last_seq`;
     }
+    if (input.superseded?.length) {
+      await tx`UPDATE associations SET superseded_at = coalesce(superseded_at, now()), updated_at = now() WHERE id IN ${tx(input.superseded)}`;
+    }
     for (const e of input.events) {
       await tx`
         INSERT INTO association_events (customer_id, seq, kind, at, ambassador_id, association_id, detail, click_id, workflow_id)
@@ -66,7 +69,7 @@ export async function customerAssociationHistory(sql: Sql, customerId: string) {
       SELECT non_associable_reason, non_associable_at FROM customers WHERE id = ${customerId}`;
     const associations = await tx<AssociationRow[]>`
       SELECT id, ambassador_id, usercode, started_at, ends_at, ended_at, end_reason, rule_set_version
-        FROM associations WHERE customer_id = ${customerId} ORDER BY started_at, id`;
+        FROM associations WHERE customer_id = ${customerId} AND superseded_at IS NULL ORDER BY started_at, id`;
     const events = await tx<AssociationEventRow[]>`SELECT seq, kind, at, click_id, ambassador_id, association_id, detail
       FROM association_events WHERE customer_id = ${customerId} ORDER BY seq`;
     return { customer, associations, events };
@@ -82,7 +85,13 @@ export async function ambassadorAssociationsPage(
   const { after } = page;
   return sql`
     SELECT id, customer_id, started_at, ends_at, ended_at, end_reason FROM associations
-     WHERE ambassador_id = ${ambassadorId}
+     WHERE ambassador_id = ${ambassadorId} AND superseded_at IS NULL
        ${after ? sql`AND (started_at, id) < (${new Date(after[0])}, ${after[1]})` : sql``}
      ORDER BY started_at DESC, id DESC LIMIT ${page.limit}`;
+}
+
+/** Whether the customer has an order placed at or after the instant (a changed attribution may touch it). */
+export async function hasOrdersPlacedSince(sql: Sql, customerId: string, sinceMs: number): Promise<boolean> {
+  const [row] = await sql`SELECT 1 FROM orders WHERE customer_id = ${customerId} AND placed_at >= ${new Date(sinceMs)} LIMIT 1`;
+  return Boolean(row);
 }

@@ -107,6 +107,14 @@ export async function upsertCustomer(
   const created = await ensureCustomer(sql, secret, customerId, atMs);
   const f = input.facts ?? {};
   await recordPurchaseFacts(sql, customerId, { paidPurchaseAtMs: f.firstPaidPurchaseAtMs, paygUseAtMs: f.firstPaygUseAtMs, consumptionAtMs: f.lastConsumptionAtMs });
+  // What was reported, kept apart from what orders show (the settlement derives those itself).
+  const d = (n: number | undefined) => (n === undefined ? null : new Date(n));
+  await sql`
+    UPDATE customers SET
+      reported_first_paid_purchase_at = least(reported_first_paid_purchase_at, ${d(f.firstPaidPurchaseAtMs)}),
+      reported_first_payg_use_at      = least(reported_first_payg_use_at, ${d(f.firstPaygUseAtMs)}),
+      reported_last_consumption_at    = greatest(reported_last_consumption_at, ${d(f.lastConsumptionAtMs)})
+    WHERE id = ${customerId}`;
   const nar = input.nonAssociableReason;
   await sql`
     UPDATE customers SET

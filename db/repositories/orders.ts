@@ -24,8 +24,14 @@ export interface OrderRow {
   refunded_yunqi: number;
   granted_yunqi: number;
   credited_yunqi: number;
-  installments: PlannedInstallment[];
+  installments: (PlannedInstallment & { status?: 'due' | 'credited' | 'voided' })[];
   explanation: unknown;
+  assessment: unknown;
+  assessment_key: string | null;
+  clawed_back_yunqi: number;
+  next_wake_at: Date | null;
+  wake_requested_at: Date | null;
+  failure: { error: string; at: string } | null;
   workflow_id: string;
   run_id: string | null;
 }
@@ -192,8 +198,8 @@ export interface OrderLedgerLine {
 export async function orderWithHistory(sql: Sql, orderId: string) {
   return sql.begin('isolation level repeatable read read only', async (tx) => {
     const [row] = await tx<OrderRow[]>`SELECT * FROM orders WHERE order_id = ${orderId}`;
-    const events = await tx<{ at: Date; kind: string; summary: string; detail: unknown }[]>`
-      SELECT at, kind, summary, detail FROM order_events WHERE order_id = ${orderId} ORDER BY at, id`;
+    const events = await tx<{ at: Date; recorded_at: Date | null; kind: string; summary: string; detail: unknown }[]>`
+      SELECT at, recorded_at, kind, summary, detail FROM order_events WHERE order_id = ${orderId} ORDER BY at, id`;
     const entries = await tx<OrderLedgerLine[]>`
       SELECT e.id, e.kind, e.installment, e.occurred_at,
              coalesce(a.ambassador_id || ':', 'system:') || a.kind AS account, p.amount_yunqi

@@ -1,5 +1,7 @@
 /**
- * One order's settlement, from placement to its last installment (workflow ID `order:<orderId>`).
+ * The order workflow as it ran before the settlement model (patch `settlement-by-facts`): runs
+ * started then replay and continue on this code; their steps are activities that now settle by
+ * facts too (activities/orders.ts). New runs take workflows/orders/settlement.ts.
  *
  *   assess (attribution, eligibility, commission + cap reservation, reward granted to pending)
  *   → review period (审核期): a refund or finding voids (R-REV-1)
@@ -11,22 +13,23 @@
  * Waiting is `condition(inbox not empty, until next due)`: one timer per step.
  */
 import { allHandlersFinished, condition, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { OrderActivities } from '../activities/orders';
-import { FailureType } from '../contracts/errors';
+import type { OrderActivities } from '../../activities/orders';
+import { FailureType } from '../../contracts/errors';
 import {
   TERMINAL_STATES,
   invalidateSignal,
   orderStatusQuery,
   refundSignal,
-  type Invalidation,
+  type Finding,
   type OrderSnapshot,
   type OrderStatus,
+  type OrderPlaced,
   type OrderWorkflowInput,
   type RefundRequest,
   type TimelineEvent,
-} from '../contracts/orders';
-import { AmbassadorIdKey, OrderStateKey } from '../contracts/search-attributes';
-import { cnyToYunqi } from '../domain/money';
+} from '../../contracts/orders';
+import { AmbassadorIdKey, OrderStateKey } from '../../contracts/search-attributes';
+import { cnyToYunqi } from '../../domain/money';
 
 const acts = proxyLocalActivities<OrderActivities>({
   startToCloseTimeout: '30 seconds',
@@ -34,9 +37,10 @@ const acts = proxyLocalActivities<OrderActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [FailureType.orderConflict, FailureType.orderNotRecorded] },
 });
 
-type InboxItem = { kind: 'refund'; refund: RefundRequest } | { kind: 'finding'; finding: Invalidation };
+type InboxItem = { kind: 'refund'; refund: RefundRequest } | { kind: 'finding'; finding: Finding };
 
-export async function orderSettlement(input: OrderWorkflowInput): Promise<OrderStatus> {
+/** `input` is a placement: runs before the patch were never resumed. */
+export async function legacyOrderSettlement(input: OrderWorkflowInput & { order: OrderPlaced }): Promise<OrderStatus> {
   const { order } = input;
   const status: OrderStatus = {
     orderId: order.orderId,
@@ -83,7 +87,7 @@ export async function orderSettlement(input: OrderWorkflowInput): Promise<OrderS
       const item = inbox.shift()!;
       if (item.kind === 'refund') {
         const r = item.refund;
-        apply(await acts.applyRefund({ orderId: order.orderId, refund: { refundId: r.refundId, amountYunqi: cnyToYunqi(r.amount), full: r.full }, atMs: Date.now() }));
+        apply(await acts.applyRefund({ orderId: order.orderId, refund: { refundId: r.refundId, amountYunqi: r.amount ? cnyToYunqi(r.amount) : 0, full: r.full }, atMs: Date.now() }));
       } else {
         apply(await acts.applyInvalidation({ orderId: order.orderId, finding: item.finding, atMs: Date.now() }));
       }
@@ -120,8 +124,9 @@ export async function orderSettlement(input: OrderWorkflowInput): Promise<OrderS
   return status;
 }
 
-/** A refund that arrives after the order's settlement completed: claws back through the same step. */
+/** A refund after a legacy run completed, as it was handled before the settlement model (a run of
+ * its own, `order:<id>:refund:<refundId>`): kept so those runs replay; nothing starts new ones. */
 export async function orderLateRefund(input: { orderId: string; refund: RefundRequest }): Promise<OrderSnapshot> {
   const r = input.refund;
-  return acts.applyRefund({ orderId: input.orderId, refund: { refundId: r.refundId, amountYunqi: cnyToYunqi(r.amount), full: r.full }, atMs: Date.now() });
+  return acts.applyRefund({ orderId: input.orderId, refund: { refundId: r.refundId, amountYunqi: r.amount ? cnyToYunqi(r.amount) : 0, full: r.full }, atMs: Date.now() });
 }
