@@ -26,7 +26,7 @@ import { costMarkdown, costTable, Summary } from './harness/report';
 import { machineLine } from './harness/machine';
 import { fmt, now, secondsSince } from './harness/measure';
 import { associateCustomers, joinAmbassadors } from './harness/population';
-import { ROUND_FLAGS, ROUND_USAGE, equalWaitsRuleSetFile, roundSettings, roundSettingsLine, runRounds } from './harness/round';
+import { ROUND_FLAGS, ROUND_USAGE, equalWaitsRuleSetFile, roundCustomers, roundSettings, roundSettingsLine, runRounds } from './harness/round';
 import { postgresErrorLines, runMain, type Teardown } from './harness/setup';
 import { TUNING_USAGE, startStack } from './harness/stack';
 
@@ -54,7 +54,7 @@ async function main(td: Teardown): Promise<number> {
   console.log('\nsetup');
   const t0 = now();
   const ambassadors = await joinAmbassadors(stack, `bench-${runId}`, o.ambassadors);
-  const customers = Array.from({ length: o.rounds * o.orders }, (_, i) => `bench-${runId}-c${i}`);
+  const customers = Array.from({ length: roundCustomers(o) }, (_, i) => `bench-${runId}-c${i}`);
   await associateCustomers(stack, customers, ambassadors, o.concurrency);
   console.log(`  ${ambassadors.length} ambassadors, ${customers.length} customers associated in ${fmt(secondsSince(t0))} s`);
 

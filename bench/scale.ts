@@ -23,7 +23,7 @@ import { fmt, median, now, secondsSince } from './harness/measure';
 import { associateCustomers, joinAmbassadors, type BenchOrder } from './harness/population';
 import { readLatencies } from './harness/reads';
 import { medianOf, stat, Summary } from './harness/report';
-import { ROUND_FLAGS, ROUND_USAGE, equalWaitsRuleSetFile, roundSettings, roundSettingsLine, runRounds, type RoundFigures } from './harness/round';
+import { ROUND_FLAGS, ROUND_USAGE, equalWaitsRuleSetFile, roundCustomers, roundSettings, roundSettingsLine, runRounds, type RoundFigures } from './harness/round';
 import { closedLoop } from './harness/run';
 import { growDatabase } from './harness/seed';
 import { postgresErrorLines, runMain, type Teardown } from './harness/setup';
@@ -83,9 +83,9 @@ async function main(td: Teardown): Promise<number> {
 
   console.log('\nsetup');
   const roundAmbassadors = await joinAmbassadors(stack, `${prefix}-round`, 20);
-  const roundCustomers = Array.from({ length: 2 * o.rounds * o.orders }, (_, i) => `${prefix}-rc${i}`);
-  await associateCustomers(stack, roundCustomers, roundAmbassadors, o.concurrency);
-  const emptyRounds = await runRounds(stack, 'empty database: ', o, roundCustomers.slice(0, o.rounds * o.orders), `${prefix}-e`);
+  const customers = Array.from({ length: 2 * roundCustomers(o) }, (_, i) => `${prefix}-rc${i}`);
+  await associateCustomers(stack, customers, roundAmbassadors, o.concurrency);
+  const emptyRounds = await runRounds(stack, 'empty database: ', o, customers.slice(0, roundCustomers(o)), `${prefix}-e`);
 
   console.log(`\ngrow: ${o.customers} customers, ${o.customers * o.ordersPerCustomer} settled orders, ${o.seedAmbassadors * o.withdrawals} withdrawals`);
   const seeded = await joinAmbassadors(stack, `${prefix}-seed`, o.seedAmbassadors);
@@ -100,7 +100,7 @@ async function main(td: Teardown): Promise<number> {
     console.log(`    ${r.relname.padEnd(22)} ${fmt(r.bytes / 2 ** 20).padStart(8)} MiB  ${fmt(r.bytes / grown.orders, 0).padStart(6)} bytes per order`);
   }
 
-  const grownRounds = await runRounds(stack, 'grown database: ', o, roundCustomers.slice(o.rounds * o.orders), `${prefix}-g`);
+  const grownRounds = await runRounds(stack, 'grown database: ', o, customers.slice(roundCustomers(o)), `${prefix}-g`);
 
   console.log(`\nreads: ${o.reads} calls per endpoint at ${o.customers} customers, ${grown.orders} orders`);
   const sample = (n: number, f: (i: number) => string) => Array.from({ length: n }, () => f(Math.floor(Math.random() * o.customers)));

@@ -23,6 +23,8 @@ export interface Cost {
   localActivityRetries: number;
   wftHeartbeats: number;
   upserts: number;
+  /** Of the upserts: the TemporalChangeVersion ones Core adds beside each patch marker. */
+  patchUpserts: number;
   children: number;
   queries: number;
   markers: number;
@@ -73,7 +75,7 @@ export function costOf(history: History, queries: number): Cost {
   const c: Cost = {
     events: events.length,
     ...{ starts: 0, signals: 0, updates: 0, timers: 0, activities: 0, activityRetries: 0, localActivityBatches: 0, localActivityRetries: 0 },
-    ...{ wftHeartbeats: 0, upserts: 0, children: 0, queries, markers: 0, workflowTasks: 0, closed: false, actions: 0 },
+    ...{ wftHeartbeats: 0, upserts: 0, patchUpserts: 0, children: 0, queries, markers: 0, workflowTasks: 0, closed: false, actions: 0 },
     ...{ taskQueuedMs: [], taskRanMs: [], eventNames: events.map((e) => eventTypeName(e.eventType)) },
   };
   let scheduledAt = NaN;
@@ -86,6 +88,9 @@ export function costOf(history: History, queries: number): Cost {
     if (counted) c[counted] += counted === 'children' ? 2 : 1; // a child: the recorded intent and the start attempt
     if (CLOSING.has(e.eventType ?? 0)) c.closed = true;
     switch (e.eventType) {
+      case ET.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        if (Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).includes('TemporalChangeVersion')) c.patchUpserts++;
+        break;
       case ET.EVENT_TYPE_ACTIVITY_TASK_STARTED:
         c.activityRetries += Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
         break;

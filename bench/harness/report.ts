@@ -72,6 +72,7 @@ export function costTable(costs: Cost[]): string[] {
   row('  local-activity retries', 'localActivityRetries');
   row('  workflow-task heartbeats', 'wftHeartbeats');
   row('  search-attribute upserts', 'upserts', 'one per UpsertSearchAttributes command');
+  row('    of which TemporalChangeVersion (patched())', 'patchUpserts', 'Core upserts it beside each patch marker');
   row('  child workflow starts', 'children');
   row('  queries (made by the activities; no event)', 'queries');
   row('  total actions', 'actions');
@@ -88,7 +89,7 @@ export function costMarkdown(costs: Cost[]): string[] {
   const rows: [string, string][] = [
     ['billable actions per settled two-installment order', `${a.max} (avg ${fmt(a.avg)})`],
     ['  of which workflow starts, timers, local-activity batches', `${stat(costs, 'starts').max}, ${stat(costs, 'timers').max}, ${stat(costs, 'localActivityBatches').max}`],
-    ['  of which search-attribute upserts, queries, signals', `${stat(costs, 'upserts').max}, ${fmt(stat(costs, 'queries').max)}, ${stat(costs, 'signals').max}`],
+    ['  of which search-attribute upserts (TemporalChangeVersion of a patch among them), queries, signals', `${stat(costs, 'upserts').max} (${stat(costs, 'patchUpserts').max}), ${fmt(stat(costs, 'queries').max)}, ${stat(costs, 'signals').max}`],
     ['history events per order', `${e.max} (avg ${fmt(e.avg)})`],
     ['cost per order at $25 per million actions', usd(a.max * USD_PER_ACTION)],
     ['cost per 1,000 orders', usd(a.max * USD_PER_ACTION * 1_000)],

@@ -4,11 +4,13 @@
  *   empty     E empty workflows started with C in flight while the worker completes them: the
  *             start rate, and completions per busy second (the limits of this server and worker)
  *   REST      N orders POSTed (C in flight) for N associated customers: accepted per second
- *   typed     N more orders, one per customer again, through the typed client (placeOrder)
+ *   typed     N orders of N other customers through the typed client (placeOrder)
  *   settle    the 2N orders settle (both installments credited); settled per busy second, where
  *             busy is the union of their workflow tasks (scheduled → completed), so the waits of
  *             the rules between steps do not count and orders are judged like the empty workflow
- * Every order of a round is placed at one instant and the rule set makes each wait (review,
+ * One order per customer: a customer's second order is settled with the first (docs/settlement.md)
+ * and wakes it, a dearer path than the one judged here. Every order of a round is placed at one
+ * instant and the rule set makes each wait (review,
  * credit delay, installment period) `waitS` seconds: the orders' steps come due together, in
  * waves, each drained before the next (an order that reaches a step already due runs two steps in
  * one task and is counted as "steps merged": raise the wait).
@@ -57,7 +59,7 @@ export interface RoundOptions {
   prefix: string;
   empties: number;
   concurrency: number;
-  /** The customers of this round: each gets a REST order and a typed order. */
+  /** The 2N customers of this round: the first N get a REST order each, the others a typed one. */
   customers: string[];
   waitS: number;
   paid?: string;
@@ -143,7 +145,9 @@ export async function runRound(stack: Stack, o: RoundOptions, say: (line: string
 
   const placedAt = new Date(); // the dev server runs in real time: placed now, after the clicks
   const queriesBefore = totalQueries(stack);
-  const orders = (kind: string): BenchOrder[] => o.customers.map((customerId, i) => ({ id: `${o.prefix}-${kind}${i}`, customerId }));
+  const half = Math.floor(o.customers.length / 2);
+  const orders = (kind: 'r' | 't'): BenchOrder[] =>
+    (kind === 'r' ? o.customers.slice(0, half) : o.customers.slice(half)).map((customerId, i) => ({ id: `${o.prefix}-${kind}${i}`, customerId }));
   let c0 = stack.cpu.snapshot();
   const rest = await drive('orders accepted (REST)', orders('r'), o.concurrency, restSender(stack, placedAt, o.paid), stack.worker.assert);
   const restCpu = CpuMeter.use(c0, stack.cpu.snapshot());
@@ -198,12 +202,15 @@ export const roundSettingsLine = (o: RoundSettings): string =>
   `${o.rounds} rounds of ${o.empties} empty workflows, ${o.orders} REST + ${o.orders} typed-client orders; ${o.concurrency} in flight; ` +
   `each wait ${o.waitS} s; Postgres ${o.pgFast ? 'fsync off' : 'durable'}; worker ${tuningLine(o.tuning)}`;
 
-/** R rounds, each with its own N customers (customers[r·N, (r+1)·N)). */
+/** Customers the rounds need: 2N per round. */
+export const roundCustomers = (o: RoundSettings): number => 2 * o.rounds * o.orders;
+
+/** R rounds, each with its own 2N customers (customers[2rN, 2(r+1)N)). */
 export async function runRounds(stack: Stack, label: string, o: RoundSettings & { paid?: string }, customers: string[], prefix: string): Promise<RoundFigures[]> {
   const out: RoundFigures[] = [];
   for (let r = 0; r < o.rounds; r++) {
     console.log(`\n${label}round ${r + 1} of ${o.rounds}`);
-    const mine = customers.slice(r * o.orders, (r + 1) * o.orders);
+    const mine = customers.slice(2 * r * o.orders, 2 * (r + 1) * o.orders);
     out.push(await runRound(stack, { prefix: `${prefix}-r${r}`, empties: o.empties, concurrency: o.concurrency, customers: mine, waitS: o.waitS, paid: o.paid }));
   }
   return out;
