@@ -163,7 +163,7 @@ export async function runRound(stack: Stack, o: RoundOptions, say: (line: string
   const settleCpu = CpuMeter.use(c0, stack.cpu.snapshot());
   say(
     `  settled: ${ids.length} orders, busy ${fmt(s.busyS)} s = ${fmt(s.settled)}/busy s; ${s.merged} ran two steps in one task` +
-      `${Object.keys(s.notCompleted).length ? `; not completed: ${JSON.stringify(s.notCompleted)}` : ''}\n  ${CpuMeter.line(settleCpu)}`,
+      `${Object.keys(s.notCompleted).length ? `; not completed: ${JSON.stringify(s.notCompleted)}` : ''}\n  ${CpuMeter.line(settleCpu, { n: ids.length, what: 'order settled (whole settle phase, its waits included)' })}`,
   );
   say(`  round took ${fmt(secondsSince(t0))} s`);
   return {
