@@ -3,10 +3,12 @@ import express, { type Express } from 'express';
 import pinoHttp from 'pino-http';
 import type { Deps } from '../services/deps';
 import { authMiddleware } from './auth';
+import { consoleRouter } from './console';
 import { errorHandler, notFoundHandler } from './errors';
 import { ApiRegistry } from './registry';
 import { ambassadorsRoutes } from './routes/ambassadors';
 import { clicksRoutes } from './routes/clicks';
+import { consoleReadRoutes } from './routes/console';
 import { customersRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { ordersRoutes } from './routes/orders';
@@ -22,6 +24,7 @@ export function buildRegistry(deps: ApiDeps): ApiRegistry {
   customersRoutes(api, deps);
   clicksRoutes(api, deps);
   ordersRoutes(api, deps);
+  consoleReadRoutes(api, deps);
   withdrawalsRoutes(api, deps);
   return api;
 }
@@ -42,6 +45,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(doc);
   });
   app.use(api.router(authMiddleware(deps)));
+  app.use(consoleRouter());
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

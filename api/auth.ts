@@ -43,12 +43,13 @@ export function authMiddleware(deps: { sql: Sql; config: Config }) {
           },
         ];
       case 'service':
-      case 'ops': {
-        const secret = kind === 'service' ? config.SERVICE_TOKEN : config.OPS_TOKEN;
+      case 'ops':
+      case 'service_or_ops': {
+        const secrets = kind === 'service' ? [config.SERVICE_TOKEN] : kind === 'ops' ? [config.OPS_TOKEN] : [config.SERVICE_TOKEN, config.OPS_TOKEN];
         return [
           (req, _res, next) => {
             const token = bearer(req.header('authorization'));
-            if (!token || !sameSecret(token, secret)) next(unauthorized(`a valid ${kind} token is required`));
+            if (!token || !secrets.some((s) => sameSecret(token, s))) next(unauthorized(`a valid ${kind.replace('_or_', ' or ')} token is required`));
             else next();
           },
         ];

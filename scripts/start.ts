@@ -201,6 +201,7 @@ async function main(): Promise<void> {
         '',
         'Ambassador settlement is running.',
         `  API:          http://${config.API_HOST}:${config.API_PORT}   (OpenAPI: /openapi.json, readiness: /readyz)`,
+        `  Consoles:     http://${config.API_HOST}:${config.API_PORT}/console/   (ambassadors; operations: /console/ops)`,
         `  Temporal UI:  ${ui}`,
         `  Temporal:     ${address}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
         `  Postgres:     ${config.DATABASE_URL ? 'DATABASE_URL' : `embedded, 127.0.0.1:${config.PG_PORT}, data in ${config.DATA_DIR}`}`,

@@ -8,7 +8,7 @@ import type { Level } from '../domain/rulesets';
 import * as repo from '../db/repositories/ambassadors';
 import { setIdentity, type IdentityInput } from '../db/repositories/identity';
 import { SAME_2_ATTRS, type IdentityAttr } from '../domain/identity';
-import { wakeOrdersAfterIdentityChange } from './orders/wake';
+import { wakeOrdersAfterIdentityChange, wakeOrdersAfterLevelChange } from './orders/wake';
 import { hashToken, newToken } from '../lib/tokens';
 import { CLOCK_SKEW_MS } from '../domain/instants';
 import { nowOf, type Deps } from './deps';
@@ -101,6 +101,7 @@ export async function setAmbassadorLevel(deps: Deps, input: { ambassadorId: stri
   }
   const out = await repo.insertLevel(deps.sql, { ambassadorId: row.id, level: input.level, effectiveAtMs, setBy: 'ops', reason: input.reason });
   if (out === 'conflict') return { ok: false, code: 'level_conflict', reason: `another level is already recorded at ${new Date(effectiveAtMs).toISOString()}` };
+  if (out === 'created') await wakeOrdersAfterLevelChange(deps, row.id, effectiveAtMs);
   return { ok: true, levels: await repo.levelHistory(deps.sql, row.id) };
 }
 

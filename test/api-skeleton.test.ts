@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ORDER_REASON_CODES, ORDER_STATES } from '../contracts/orders';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { loadConfig, ConfigError } from '../config';
@@ -49,6 +50,10 @@ test('GET /openapi.json is an OpenAPI 3.1 document generated from the route sche
   expect(res.status).toBe(200);
   expect(res.body.openapi).toBe('3.1.0');
   expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz']));
+  // Order states and reason codes are enums in the document, the same lists as the code's.
+  const view = res.body.paths['/v1/ops/orders/{orderId}'].get.responses['200'].content['application/json'].schema;
+  expect(view.properties.state.enum).toEqual([...ORDER_STATES]);
+  expect(view.properties.reasonCode.anyOf.find((s: { enum?: string[] }) => s.enum)?.enum).toEqual([...ORDER_REASON_CODES]);
 });
 
 test('config: a bad value names the variable', () => {

@@ -8,6 +8,7 @@ import {
   type AssociationState,
   type Click,
 } from '../domain/associations';
+import { lateClicksInTimeOrder } from '../domain/associations-reorder';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -72,5 +73,35 @@ test('R-ATTR-3 repeating any clicks changes nothing', () => {
       expect(twice.intervals).toEqual(once.intervals);
       expect(twice.timeline).toEqual(once.timeline);
     }),
+  );
+});
+
+/** Feeds clicks one at a time with late clicks placed in time order, the clock at `nowMs`. */
+function runInTimeOrder(clicks: Click[], nowMs: number): AssociationState {
+  const s = initialState('cust');
+  for (const c of clicks) {
+    s.pending.push(c);
+    applyPending(s, nowMs, lateClicksInTimeOrder(nowMs));
+  }
+  return s;
+}
+
+const shape = (s: AssociationState) => s.intervals.map((i) => [i.ambassadorId, i.startedAt, i.endsAt, i.endedAt, i.endReason]);
+
+test('R-ATTR-2 R-ATTR-3 R-ATTR-4 R-ATTR-6 late clicks placed in time order: any arrival order gives the intervals of click-time order', () => {
+  fc.assert(
+    fc.property(fc.uniqueArray(clickArb, { selector: (c) => c.clickId, minLength: 1, maxLength: 8 }), fc.integer(), (raw, seed) => {
+      const clicks = raw.map(toClick);
+      const now = T0 + 400 * DAY;
+      const inOrder = runInTimeOrder([...clicks].sort((a, b) => a.occurredAt - b.occurredAt || (a.clickId < b.clickId ? -1 : 1)), now);
+      let k = seed >>> 0;
+      const shuffled = [...clicks].sort(() => ((k = (Math.imul(k, 1103515245) + 12345) >>> 0) & 1) - 0.5);
+      const arrived = runInTimeOrder(shuffled, now);
+      expect(shape(arrived)).toEqual(shape(inOrder));
+      for (const t of [...clicks.map((c) => c.occurredAt + 1), T0 + 100 * DAY]) {
+        expect(intervalAt(arrived, t)?.ambassadorId ?? null).toBe(intervalAt(inOrder, t)?.ambassadorId ?? null);
+      }
+    }),
+    { numRuns: 300 },
   );
 });

@@ -33,7 +33,10 @@ test('compose: Postgres, Temporal on that Postgres, the Temporal UI and the app'
   expect(s['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
   expect(s['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
   expect(s.app?.build).toBe('.');
-  expect(fs.existsSync(path.join(PROJECT_ROOT, 'Dockerfile'))).toBe(true);
+  const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+  // The app image serves the consoles: they are built in a stage of their own and copied in.
+  expect(dockerfile).toMatch(/RUN npm run build:console/);
+  expect(dockerfile).toMatch(/COPY --from=consoles \/app\/console\/dist \.\/console\/dist/);
 });
 
 test('compose: every app variable is a config setting, and the whole set validates', () => {

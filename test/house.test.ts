@@ -21,7 +21,7 @@ function cruise(cwd: string, targets: string[]): { status: number | null; out: s
 }
 
 test('the tree keeps the dependency rules', () => {
-  const folders = fs.readdirSync(PROJECT_ROOT).filter((f) => ['activities', 'api', 'bench', 'cluster', 'config', 'contracts', 'db', 'domain', 'ledger', 'lib', 'payouts', 'scripts', 'services', 'test', 'workflows'].includes(f));
+  const folders = fs.readdirSync(PROJECT_ROOT).filter((f) => ['activities', 'api', 'bench', 'cluster', 'config', 'console', 'contracts', 'db', 'domain', 'ledger', 'lib', 'payouts', 'scripts', 'services', 'test', 'workflows'].includes(f));
   const r = cruise(PROJECT_ROOT, ['worker.ts', ...folders]);
   expect(r.out).toMatch(/no dependency violations/);
   expect(r.status).toBe(0);
@@ -65,10 +65,11 @@ test('each dependency rule catches a violation', () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('no source file outside test/ and the migrations is above 400 lines', () => {
+test('no source file outside test/ and the migrations (nor a generated one) is above 400 lines', () => {
   const files = execFileSync('git', ['ls-files', '*.ts', '*.tsx', '*.cjs', '*.mjs', '*.sh'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
     .split('\n')
-    .filter((f) => f && !f.startsWith('test/') && fs.existsSync(path.join(PROJECT_ROOT, f)));
+    .filter((f) => f && !f.startsWith('test/') && fs.existsSync(path.join(PROJECT_ROOT, f)))
+    .filter((f) => !fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8').slice(0, 400).includes('@generated'));
   const long = files
     .map((f) => ({ f, lines: fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8').split('\n').length }))
     .filter((x) => x.lines > 400);

@@ -2,7 +2,7 @@
  * A worker stopped in the middle of an order's review period and a new one started: the
  * settlement completes from the history (the new worker replays it), and no credit is doubled or
  * lost. This runs on the real Temporal dev server, in real time, with the review and crediting
- * waits shortened (7 days ≈ 0.6 s, 30 days ≈ 2.6 s): the time-skipping test server does not move
+ * waits shortened (7 days ≈ 1.8 s, 30 days ≈ 7.8 s): the time-skipping test server does not move
  * a stopped worker's sticky queue to the new worker.
  */
 import type { TestContext } from './harness/context';
@@ -12,7 +12,8 @@ import { associatedCustomer, balances, expectLedgerSound, opsOrder, orderMessage
 import { orderWorkflowId } from '../contracts/orders';
 import { shortenedRuleSetFile } from './harness/rule-sets';
 
-const SCALE = 0.000001;
+// 7 days ≈ 1.8 s, 30 days ≈ 7.8 s: room enough on a loaded machine to stop the worker before the first credit.
+const SCALE = 0.000003;
 let ctx: TestContext;
 let h: Harness;
 
@@ -21,9 +22,10 @@ useHarness((x) => ({ ctx, h } = x), { env: { RULESET_FILE: shortenedRuleSetFile(
 test('the worker stopped mid-review and a new one started: settlement completes with no credit doubled or lost', async () => {
   const { amb, customerId } = await associatedCustomer(h, { clickAt: Date.now() - 60_000 });
   const order = await placed(h, orderMessage(customerId, { paidAmount: '5000.00', placedAt: new Date().toISOString() }));
-  await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
+  const inReview = await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
   await ctx.stopWorker();
-  await new Promise((r) => setTimeout(r, 1500)); // the review period ends while no worker runs
+  // The review period ends while no worker runs.
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(inReview.reviewEndsAt!) - Date.now()) + 300));
   // The review's end moves no money: the order shows as crediting, its reward still pending.
   expect((await opsOrder(h, order.orderId)).state).toBe('crediting');
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 125_000, available: 0 });

@@ -74,7 +74,7 @@ test('R-PAY-2 R-PAY-3 a reward above the threshold is credited 50% at review + 3
     ['reward.credited', 2],
   ]);
   expect(o.workflow.workflowId).toBe(orderWorkflowId(order.orderId));
-  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-two-installments');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-two-installments');
 });
 
 test('R-PAY-1 a reward at or below the threshold is credited whole 30 days after the review', async () => {
@@ -89,7 +89,7 @@ test('R-PAY-1 a reward at or below the threshold is credited whole 30 days after
   const final = await settled(ctx, order.orderId);
   expect(final.state).toBe('completed');
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 2_475 });
-  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-one-installment');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-one-installment');
 });
 
 test('R-REV-1 a refund inside the review period voids the order and returns the cap room', async () => {
@@ -107,7 +107,7 @@ test('R-REV-1 a refund inside the review period voids the order and returns the 
   const o = await opsOrder(h, order.orderId);
   expect(o.timeline.at(-1)?.summary).toMatch(/inside the review period.*voided \(R-REV-1\)/);
   expect(o.ledger.map((e) => e.kind)).toEqual(['reward.granted', 'reward.voided']);
-  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-refund-in-review');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-refund-in-review');
 });
 
 test('R-REV-2 a full refund between the installments voids the rest and claws back the first with a correcting entry', async () => {
@@ -125,7 +125,7 @@ test('R-REV-2 a full refund between the installments voids the rest and claws ba
   );
   // The first credit is still there: nothing is edited, the clawback corrects it.
   expect(o.ledger.map((e) => e.kind)).toEqual(['reward.granted', 'reward.credited', 'reward.clawback']);
-  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-full-refund-between-installments');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-full-refund-between-installments');
 });
 
 test('R-REV-2 a partial refund after the review recomputes the reward on the amount kept', async () => {
@@ -153,7 +153,7 @@ test('R-SAME-2 an identity change before the second installment voids what is le
   const o = await opsOrder(h, order.orderId);
   expect(o.reasonCode).toBe('IDENTITY_CHANGED');
   expect(o.timeline.at(-1)?.summary).toMatch(/identity details changed \(R-SAME-2\)/);
-  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-identity-change');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-identity-change');
 });
 
 test('R-REV-2 a cheating finding after the review invalidates the order and claws back what was credited', async () => {

@@ -10,6 +10,8 @@ import { useHarness } from './harness/use-harness';
 import { joinAmbassador, type Harness } from './harness/association-fixtures';
 import { DAY, associatedCustomer, balances, opsOrder, orderMessage, placed, postOrder, settled } from './harness/order-fixtures';
 import { finding, refund, whileSettling } from './harness/settlement-fixtures';
+import { keepHistory } from './harness/histories';
+import { orderWorkflowId } from '../contracts/orders';
 
 let ctx: TestContext;
 let h: Harness;
@@ -40,6 +42,7 @@ test('R-REV-2 a full refund sent while the last installment is being credited is
   );
   expect((await sent).status).toBeLessThan(300);
   expect((await settled(ctx, order.orderId)).state).toBe('refunded');
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-refund-during-last-credit');
   const o = await opsOrder(h, order.orderId);
   expect([o.state, o.reward.yunqi, o.credited.yunqi]).toEqual(['refunded', 0, 0]);
   expect(await balances(ctx, amb.id)).toMatchObject({ pending: 0, available: 0 });
@@ -68,6 +71,8 @@ test('R-REV-2 a same-person finding after completion invalidates the order like 
   expect((await balances(ctx, amb.id)).available).toBe(2_475);
   const res = await finding(h, order.orderId, { findingId: 'f-late', reason: 'same_person' });
   expect(res.status).toBe(200);
+  await settled(ctx, order.orderId);
+  await keepHistory(ctx.client.workflow.getHandle(orderWorkflowId(order.orderId)), 'order-by-facts-resumed-for-late-finding');
   expect(res.body).toMatchObject({ applied: true, state: 'invalidated', reward: { yunqi: 0 } });
   const o = await opsOrder(h, order.orderId);
   expect([o.state, o.reasonCode]).toEqual(['invalidated', 'SAME_PERSON']);

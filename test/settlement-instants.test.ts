@@ -120,10 +120,22 @@ test('an order that can never be assessed (a NUL in its product code, sent strai
   const handle = await ctx.client.workflow.start('orderSettlement', {
     taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
     workflowId: orderWorkflowId(order.orderId),
-    args: [{ order, bodyHash: 'h' }],
+    args: [{ order, bodyHash: 'h', model: 'facts' }],
   });
   expect(((await handle.result()) as { state: string }).state).toBe('failed');
   const o = await waitFor(() => h.ops(request(h.app).get(`/v1/ops/orders/${order.orderId}`)), (r) => r.status === 200, 'the failed order in the ops view');
   expect([o.body.state, o.body.reasonCode, o.body.reward.yunqi]).toEqual(['failed', 'ASSESSMENT_FAILED', 0]);
   expect(o.body.failure.error).toMatch(/cannot be recorded/);
+});
+
+test('R-AMB-3 a level change dated before an order was placed reaches the order: its rate is the level in force at placement', async () => {
+  const now = await h.clock.sync();
+  const { amb, customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
+  const order = await placed(h, orderMessage(customerId, { paidAmount: '1000.00', placedAt: iso(now) }));
+  expect((await opsOrder(h, order.orderId, (x) => x.state === 'in_review')).reward.cny).toBe('250.00'); // L1 25%
+  const level = await h.ops(request(h.app).put(`/v1/ops/ambassadors/${amb.id}/level`)).send({ level: 'L2', effectiveAt: iso(now - 30_000), reason: 'promotion dated back' });
+  expect(level.status).toBe(200);
+  const o = await opsOrder(h, order.orderId, (x) => x.reward.cny === '300.00'); // L2 30%
+  expect(o.explanation?.rate).toBe('0.3');
+  expect(await balances(ctx, amb.id)).toMatchObject({ pending: 30_000 });
 });

@@ -20,7 +20,7 @@ import { NUL_MESSAGE, withoutNul } from '../../contracts/schemas';
 import type { AuthedAmbassador } from '../auth';
 import { HttpError, conflict, notFound, unprocessable } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, IdentitySchema, InstantSchema, LevelSchema, PageQuery, decodeCursor, encodeCursor, iso, isoDate, msOf, notInFuture } from '../schemas';
+import { IdSchema, IdentitySchema, InstantSchema, LevelSchema, PageQuery, decodeCursor, encodeCursor, iso, isoDate, msOf, notInFuture, IdentityChangeBody, IdentityChangeAnswer } from '../schemas';
 
 const LevelEntrySchema = z.object({ level: LevelSchema, effectiveAt: z.string(), setBy: z.string(), reason: z.string().nullable() });
 const AmbassadorSchema = z.object({
@@ -119,8 +119,8 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     tags: ['ambassadors'],
     auth: 'service',
     params: z.object({ id: IdSchema }),
-    body: IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now') }),
-    responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
+    body: IdentityChangeBody,
+    responses: IdentityChangeAnswer,
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
       notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');

@@ -8,7 +8,7 @@ import type { Deps } from '../../services/deps';
 import { customerAssociations, reportCustomer, reportCustomerIdentity } from '../../services/customers';
 import { notFound } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, IdentitySchema, InstantSchema, NonAssociableReasonSchema, msOf, notInFuture } from '../schemas';
+import { IdSchema, IdentitySchema, InstantSchema, NonAssociableReasonSchema, msOf, notInFuture, IdentityChangeBody, IdentityChangeAnswer } from '../schemas';
 import { nowOf } from '../../services/deps';
 
 const FactsSchema = z.object({
@@ -103,8 +103,8 @@ export function customersRoutes(api: ApiRegistry, deps: Deps): void {
     tags: ['customers'],
     auth: 'service',
     params: z.object({ id: IdSchema }),
-    body: IdentitySchema.extend({ changedAt: InstantSchema.optional().describe('defaults to now') }),
-    responses: { 200: { description: 'recorded', schema: z.object({ changed: z.array(z.string()) }) } },
+    body: IdentityChangeBody,
+    responses: IdentityChangeAnswer,
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
       notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');

@@ -10,7 +10,7 @@ import { ambassadorOrders, opsOrderView } from '../../services/orders/views';
 import type { AuthedAmbassador } from '../auth';
 import { HttpError, notFound } from '../errors';
 import type { ApiRegistry } from '../registry';
-import { IdSchema, Money, PageQuery, decodeCursor, encodeCursor, money } from '../schemas';
+import { CommissionExplanationSchema, IdSchema, Money, PageQuery, decodeCursor, encodeCursor, money } from '../schemas';
 
 const OrderIdParams = z.object({ orderId: IdSchema });
 const isOrderCursor = (v: unknown[]): v is [string, string] => v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';
@@ -34,7 +34,7 @@ const OrderView = z.object({
   clawedBack: Money.describe('credited earlier and taken back (R-REV-2); shown as a debt while available is below zero'),
   installments: z.array(z.object({ n: z.number(), amount: Money, dueAt: z.string(), credited: z.boolean(), status: z.enum(['due', 'credited', 'voided']) })),
   nextDueAt: z.string().nullable(),
-  explanation: z.unknown().describe('the commission: rule-set version, level, rate, the caps and the room each left'),
+  explanation: CommissionExplanationSchema.nullable().describe('the commission: rule-set version, level, rate, the caps and the room each left'),
   assessment: z.unknown().describe('what was judged at placement: attribution, customer class, purchase kind, reward'),
   failure: z.object({ error: z.string(), at: z.string() }).nullable(),
 });
@@ -86,9 +86,9 @@ export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/refunds',
-    summary: 'A refund of an order (full, or partial with its amount), at refundedAt: applied whatever the order\'s state, once per refundId; the answer says what it did.',
+    summary: 'A refund of an order (full, or partial with its amount), at refundedAt: applied whatever the order\'s state, once per refundId; the answer says what it did. Service or ops token (the ops console records refunds too).',
     tags: ['orders'],
-    auth: 'service',
+    auth: 'service_or_ops',
     params: OrderIdParams,
     body: RefundSchema,
     responses: {
@@ -106,9 +106,9 @@ export function ordersRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'post',
     path: '/v1/orders/:orderId/findings',
-    summary: 'A same-person (同人) or cheating (作弊) finding at foundAt: the order becomes invalid (R-REV-1, R-REV-2), what was credited is clawed back; the answer says what it did.',
+    summary: 'A same-person (同人) or cheating (作弊) finding at foundAt: the order becomes invalid (R-REV-1, R-REV-2), what was credited is clawed back; the answer says what it did. Service or ops token (the ops console records findings too).',
     tags: ['orders'],
-    auth: 'service',
+    auth: 'service_or_ops',
     params: OrderIdParams,
     body: FindingSchema,
     responses: {

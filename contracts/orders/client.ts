@@ -61,7 +61,7 @@ export async function placeOrder(
   const order = OrderPlacedSchema.parse(message);
   const hash = bodyHash(order);
   const id = orderWorkflowId(order.orderId);
-  const input: OrderWorkflowInput = { order, bodyHash: hash, searchAttributes: opts.searchAttributes ?? false };
+  const input: OrderWorkflowInput = { order, bodyHash: hash, searchAttributes: opts.searchAttributes ?? false, model: 'facts' };
   try {
     const handle = await client.workflow.start(ORDER_WORKFLOW, {
       taskQueue: opts.taskQueue,
@@ -106,7 +106,7 @@ export function resumeDelivery(orderId: string, memo: { bodyHash?: string; custo
     startOptions: {
       taskQueue: opts.taskQueue,
       workflowId: id,
-      args: [{ resume: { orderId }, searchAttributes: opts.searchAttributes ?? false }],
+      args: [{ resume: { orderId }, searchAttributes: opts.searchAttributes ?? false, model: 'facts' }],
       memo,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       ...(opts.searchAttributes && memo.customerId

@@ -113,8 +113,8 @@ export interface OrderRefundInput {
 /** A new order (its placement), or an order whose run had ended and that a fact or a settlement of
  * another order woke again (`resume`: the order is read from Postgres). */
 export type OrderWorkflowInput =
-  | { order: OrderPlaced; bodyHash: string; resume?: undefined; searchAttributes?: boolean }
-  | { resume: { orderId: string }; order?: undefined; bodyHash?: undefined; searchAttributes?: boolean };
+  | { order: OrderPlaced; bodyHash: string; resume?: undefined; searchAttributes?: boolean; /** the settlement model (absent in runs started before it) */ model?: 'facts' }
+  | { resume: { orderId: string }; order?: undefined; bodyHash?: undefined; searchAttributes?: boolean; model?: 'facts' };
 
 /** What a refund or finding sent as an Update did. */
 export interface FactOutcome {

@@ -25,6 +25,17 @@ export async function nonAssociableReason(sql: Sql, customerId: string): Promise
 const ms = (d: Date | null): number | null => (d ? d.getTime() : null);
 
 /**
+ * R-CUST-1: whether another customer sharing a current identity hash with customer `c` (the
+ * query's alias) has paid: a same-person account with paid history makes the customer old.
+ */
+export const sharedPaidHistory = (sql: Sql) => sql`EXISTS (
+  SELECT 1 FROM identity_attributes me
+    JOIN identity_attributes o ON o.attr = me.attr AND o.value_hash = me.value_hash
+     AND o.subject_kind = 'customer' AND o.subject_id <> me.subject_id AND o.valid_to IS NULL
+    JOIN customers oc ON oc.id = o.subject_id AND oc.first_paid_purchase_at IS NOT NULL
+   WHERE me.subject_kind = 'customer' AND me.subject_id = c.id AND me.valid_to IS NULL)`;
+
+/**
  * Purchase facts in the shape of domain/classify.ts `CustomerFacts` (instants as epoch ms). An
  * unknown customer has no history. A same-person account with paid history (R-CUST-1) is the
  * identity system's flag, or any other customer sharing a current identity hash who has paid.
@@ -44,12 +55,7 @@ export async function customerFacts(sql: Sql, customerId: string): Promise<Requi
   >`
     SELECT c.first_paid_purchase_at, c.last_consumption_at, c.payg_before_first_purchase, c.first_payg_use_at,
            c.same_entity_has_paid_history,
-           EXISTS (
-             SELECT 1 FROM identity_attributes me
-               JOIN identity_attributes o ON o.attr = me.attr AND o.value_hash = me.value_hash
-                AND o.subject_kind = 'customer' AND o.subject_id <> me.subject_id AND o.valid_to IS NULL
-               JOIN customers oc ON oc.id = o.subject_id AND oc.first_paid_purchase_at IS NOT NULL
-              WHERE me.subject_kind = 'customer' AND me.subject_id = c.id AND me.valid_to IS NULL) AS shared_paid
+           ${sharedPaidHistory(sql)} AS shared_paid
       FROM customers c WHERE c.id = ${customerId}`;
   if (!row) return { firstPaidPurchaseAt: null, lastConsumptionAt: null, sameEntityHasPaidHistory: false, payAsYouGoBeforeFirstPurchase: false };
   const firstPaid = ms(row.first_paid_purchase_at);

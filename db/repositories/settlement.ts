@@ -9,6 +9,7 @@ import type { AmbassadorFacts, AssociationSpan, CustomerSettlementFacts, Finding
 import type { OrderPlaced } from '../../contracts/orders';
 import { cnyToYunqi } from '../../domain/money';
 import type { Level } from '../../domain/rulesets';
+import { sharedPaidHistory } from './customers';
 import { identityRows } from './identity';
 import type { OrderRow } from './orders';
 
@@ -29,12 +30,7 @@ export async function lockCustomer(tx: Sql, customerId: string): Promise<Custome
   >`
     SELECT c.reported_first_paid_purchase_at, c.reported_last_consumption_at, c.reported_first_payg_use_at,
            c.payg_before_first_purchase, c.same_entity_has_paid_history,
-           EXISTS (
-             SELECT 1 FROM identity_attributes me
-               JOIN identity_attributes o ON o.attr = me.attr AND o.value_hash = me.value_hash
-                AND o.subject_kind = 'customer' AND o.subject_id <> me.subject_id AND o.valid_to IS NULL
-               JOIN customers oc ON oc.id = o.subject_id AND oc.first_paid_purchase_at IS NOT NULL
-              WHERE me.subject_kind = 'customer' AND me.subject_id = c.id AND me.valid_to IS NULL) AS shared_paid
+           ${sharedPaidHistory(tx)} AS shared_paid
       FROM customers c WHERE c.id = ${customerId} FOR UPDATE OF c`;
   return {
     firstPaidPurchaseAt: ms(row!.reported_first_paid_purchase_at),

@@ -3,21 +3,22 @@ import type { CommissionExplanation } from '../commission';
 import type { CustomerClass, PurchaseKind } from '../classify';
 import type { Level } from '../rulesets';
 
-/** Order states (the README and the OpenAPI list them). */
-export const ORDER_STATES = [
-  'received', // recorded, not yet judged
-  'not_attributed', // no association at placement (R-ATTR-5)
-  'ineligible', // a reason code says why (R-ORD-1, R-CUST-3, R-SAME-1, ...)
-  'zero_reward', // eligible, but the caps left no room (R-ORD-6)
-  'in_review', // review period (审核期), R-REV-1
-  'crediting', // review passed; installments being credited (R-PAY-1, R-PAY-2)
-  'completed', // every installment credited: a completed valid order (R-PAY-3)
-  'voided', // refund or finding inside the review, or an identity change before the last credit (R-SAME-2)
-  'refunded', // fully refunded after the review: what was credited is clawed back (R-REV-2)
-  'invalidated', // same-person or cheating finding after the review (R-REV-2)
-  'failed', // could not be assessed (bad data): nothing earned, the error is in the ops view
-] as const;
-export type OrderState = (typeof ORDER_STATES)[number];
+/** Order states and what each means (the README's table is made from this; the OpenAPI lists them). */
+export const ORDER_STATE_MEANINGS = {
+  received: 'recorded, not yet judged',
+  not_attributed: 'no association (关联) at placement (R-ATTR-5)',
+  ineligible: 'earns nothing; the reason code says why (R-ORD-1, R-CUST-3, R-SAME-1, ...)',
+  zero_reward: 'eligible, but the per-customer caps left no room (R-ORD-6)',
+  in_review: 'in its review period (审核期, R-REV-1)',
+  crediting: 'review passed; installments being credited (R-PAY-1, R-PAY-2)',
+  completed: 'every installment credited: a completed valid order (R-PAY-3)',
+  voided: 'refund or finding inside the review, or an identity change before the last credit (R-SAME-2)',
+  refunded: 'fully refunded after the review: what was credited is clawed back (R-REV-2)',
+  invalidated: 'same-person or cheating finding after the review (R-REV-2)',
+  failed: 'could not be assessed (bad data): earns nothing, the error is in the ops view',
+} as const;
+export type OrderState = keyof typeof ORDER_STATE_MEANINGS;
+export const ORDER_STATES = Object.keys(ORDER_STATE_MEANINGS) as [OrderState, ...OrderState[]];
 
 export const TERMINAL_STATES: readonly OrderState[] = ['not_attributed', 'ineligible', 'zero_reward', 'completed', 'voided', 'refunded', 'invalidated', 'failed'];
 
@@ -100,3 +101,11 @@ export interface OrderOutcome {
   nextWakeAtMs: number | null;
   events: SettlementEvent[];
 }
+
+/** The README's table of order states. */
+export function orderStatesMarkdown(): string {
+  return ['| state | meaning |', '| --- | --- |', ...ORDER_STATES.map((st) => `| \`${st}\` | ${ORDER_STATE_MEANINGS[st]} |`)].join('\n');
+}
+
+/** The README's list of reason codes. */
+export const reasonCodesMarkdown = (): string => ORDER_REASON_CODES.map((c) => `\`${c}\``).join(', ');

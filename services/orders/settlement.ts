@@ -9,7 +9,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../contracts/errors';
 import type { OrderFactInput, OrderPlaced, OrderSnapshot, TimelineEvent } from '../../contracts/orders';
-import { settleCustomer, type OrderOutcome } from '../../domain/settlement';
+import { TERMINAL_STATES, settleCustomer, type OrderOutcome } from '../../domain/settlement';
 import { canonicalHash } from '../../lib/canonical-hash';
 import { cnyToYunqi } from '../../domain/money';
 import type { Sql } from '../../db/client';
@@ -151,7 +151,17 @@ function rowOf(o: OrderOutcome): Partial<orders.OrderRow> {
   };
 }
 
-/** Whether another order's workflow must hear of its new outcome (its state, money or next due moved). */
+/**
+ * Whether another order's workflow must hear of its new outcome now: its ambassador or reward
+ * moved, it ended or came back, or it falls due earlier than its workflow waits for. Time passing
+ * alone (the review ended, an installment fell due and was credited by this settlement) needs no
+ * wake: the workflow's own timer comes, and its step finds nothing left to do.
+ */
 function changed(row: orders.OrderRow, o: OrderOutcome): boolean {
-  return row.state !== o.state || row.granted_yunqi !== o.rewardYunqi || row.credited_yunqi !== o.creditedYunqi || (row.next_wake_at?.getTime() ?? null) !== o.nextWakeAtMs || row.ambassador_id !== o.assessment.ambassadorId;
+  const ended = (state: string) => TERMINAL_STATES.includes(state as OrderOutcome['state']);
+  const wasDue = row.next_wake_at?.getTime() ?? null;
+  const dueEarlier = o.nextWakeAtMs !== null && (wasDue === null || o.nextWakeAtMs < wasDue);
+  // An order that ended and stays ended has no workflow waiting: its correction is posted already.
+  if (ended(row.state) && ended(o.state) && o.nextWakeAtMs === null) return false;
+  return row.ambassador_id !== o.assessment.ambassadorId || row.granted_yunqi !== o.rewardYunqi || ended(row.state) !== ended(o.state) || dueEarlier;
 }

@@ -42,3 +42,12 @@ export async function wakeOrdersAfterIdentityChange(
   await wakeOrders(deps, rows, `an identity change of the ${subject.kind} at ${new Date(changedAtMs).toISOString()}`);
   return rows.length;
 }
+
+/** R-AMB-3: a level change reaches the ambassador's orders placed from its instant on (their rate
+ * is judged by the level at placement): each is woken and settles now. */
+export async function wakeOrdersAfterLevelChange(deps: Pick<Deps, 'sql' | 'client' | 'config' | 'logger'>, ambassadorId: string, effectiveAtMs: number): Promise<number> {
+  const rows = await deps.sql<OrderRow[]>`
+    SELECT * FROM orders WHERE ambassador_id = ${ambassadorId} AND placed_at >= ${new Date(effectiveAtMs)} AND failure IS NULL`;
+  await wakeOrders(deps, rows, `a level change of the ambassador from ${new Date(effectiveAtMs).toISOString()}`);
+  return rows.length;
+}

@@ -66,6 +66,7 @@ export interface OpsOrder {
   ruleSetVersion: string | null;
   reward: { yunqi: number; cny: string };
   credited: { yunqi: number; cny: string };
+  reviewEndsAt: string | null;
   installments: { n: number; amount: { yunqi: number; cny: string }; dueAt: string; credited: boolean }[];
   explanation: { rate: string; summary: string; caps: { cap: string; bound: boolean }[] } | null;
   workflow: { workflowId: string; runId: string | null };

@@ -1,18 +1,19 @@
 /**
- * The order workflow (`order:<orderId>`): runs started before the settlement model continue on
- * their own code (patch `settlement-by-facts`, workflows/orders/legacy.ts); every new run settles
- * by facts (workflows/orders/settlement.ts).
+ * The order workflow (`order:<orderId>`). New runs settle by facts (workflows/orders/settlement.ts):
+ * their input says so (`model: 'facts'`, or `resume`). Runs started before the settlement model
+ * carry neither in their input, which is part of their history, so they replay and continue on
+ * their own code unchanged (workflows/orders/legacy.ts). This input-selected version takes the
+ * place of a patched() call: a patch marker costs a search-attribute upsert (TemporalChangeVersion),
+ * one billable action on every order, and the stored histories of both paths replay either way
+ * (test/replay.test.ts).
  */
-import { patched } from '@temporalio/workflow';
 import type { OrderStatus, OrderWorkflowInput } from '../../contracts/orders';
 import { legacyOrderSettlement } from './legacy';
 import { settleByFacts } from './settlement';
 
 export { orderLateRefund } from './legacy';
 
-export const SETTLEMENT_BY_FACTS = 'settlement-by-facts';
-
 export async function orderSettlement(input: OrderWorkflowInput): Promise<OrderStatus> {
-  if (patched(SETTLEMENT_BY_FACTS) || !input.order) return settleByFacts(input);
+  if (input.model === 'facts' || input.resume || !input.order) return settleByFacts(input);
   return legacyOrderSettlement({ ...input, order: input.order });
 }

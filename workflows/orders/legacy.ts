@@ -1,5 +1,5 @@
 /**
- * The order workflow as it ran before the settlement model (patch `settlement-by-facts`): runs
+ * The order workflow as it ran before the settlement model (selected by the input, see index.ts): runs
  * started then replay and continue on this code; their steps are activities that now settle by
  * facts too (activities/orders.ts). New runs take workflows/orders/settlement.ts.
  *
