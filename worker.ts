@@ -27,8 +27,9 @@ export async function createWorker(opts: {
   config: Config;
   deps: ActivityDeps;
   workflowBundle: { code: string } | { codePath: string };
-  /** Worker options that replace ours (benchmark experiments). */
-  overrides?: Partial<WorkerOptions>;
+  /** More worker options, which replace ours (the shutdown grace time of `npm start`, the
+   * benchmarks' experiments). */
+  options?: Partial<WorkerOptions>;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -36,7 +37,7 @@ export async function createWorker(opts: {
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
-    ...opts.overrides,
+    ...opts.options,
   });
 }
 

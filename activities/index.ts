@@ -7,6 +7,7 @@ import type { ActivityDeps } from './deps';
 import { createAssociationActivities } from './associations';
 import { createOrderActivities } from './orders';
 import { createWithdrawalActivities } from './withdrawals';
+import { createReconciliationActivities } from './reconciliation';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAssociationActivities(deps),
     ...createOrderActivities(deps),
     ...createWithdrawalActivities(deps),
+    ...createReconciliationActivities(deps),
   };
 }
 

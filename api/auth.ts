@@ -1,14 +1,16 @@
 /**
  * Bearer tokens: ambassadors (stored only as a sha256 hash), the service token of the order and
  * identity systems, and the ops token. The logged-in customer comes from the identity gateway as
- * the X-Customer-Id header.
+ * a signed assertion in X-Customer-Assertion (lib/tokens.ts: the customer id and an expiry under
+ * an HMAC with CUSTOMER_ASSERTION_SECRET); missing, forged or expired → 401, and no click.
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import { BUSINESS_ID_PATTERN } from '../contracts/ids';
 import type { Sql } from '../db/client';
 import { findAmbassadorByTokenHash } from '../db/repositories/ambassadors';
-import { hashToken, sameSecret } from '../lib/tokens';
+import { hashToken, sameSecret, verifyCustomerAssertion } from '../lib/tokens';
+import { nowOf } from '../services/deps';
 import { HttpError } from './errors';
 import type { AuthKind } from './registry';
 
@@ -24,7 +26,14 @@ export interface AuthedAmbassador {
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
 
-export function authMiddleware(deps: { sql: Sql; config: Config }) {
+const ASSERTION_PROBLEMS = {
+  malformed: 'X-Customer-Assertion is not an assertion of the identity gateway (v1.<customerId>.<expiresAt>.<signature>)',
+  bad_signature: 'X-Customer-Assertion is not signed by the identity gateway',
+  expired: 'X-Customer-Assertion has expired: log in again',
+  too_long_lived: 'X-Customer-Assertion is valid for longer than allowed (CUSTOMER_ASSERTION_MAX_TTL_SECONDS)',
+} as const;
+
+export function authMiddleware(deps: { sql: Sql; config: Config; now?: () => number }) {
   const { sql, config } = deps;
   return (kind: AuthKind): RequestHandler[] => {
     switch (kind) {
@@ -33,12 +42,21 @@ export function authMiddleware(deps: { sql: Sql; config: Config }) {
       case 'customer':
         return [
           (req, res, next) => {
-            const id = req.header('x-customer-id');
-            if (id !== undefined && !BUSINESS_ID_PATTERN.test(id)) {
-              next(new HttpError(400, 'validation_failed', 'X-Customer-Id is not a valid customer id'));
+            const assertion = req.header('x-customer-assertion');
+            if (!assertion) {
+              next(
+                new HttpError(
+                  401,
+                  'not_logged_in',
+                  'not logged in: only a logged-in customer opening the link is associated (关联) with the ambassador (R-ATTR-1); log in or register through the link',
+                ),
+              );
               return;
             }
-            res.locals.customerId = id;
+            const out = verifyCustomerAssertion(config.CUSTOMER_ASSERTION_SECRET, assertion, nowOf(deps), config.CUSTOMER_ASSERTION_MAX_TTL_SECONDS * 1000);
+            if (!out.ok) return next(new HttpError(401, 'invalid_customer_assertion', ASSERTION_PROBLEMS[out.problem]));
+            if (!BUSINESS_ID_PATTERN.test(out.customerId)) return next(new HttpError(401, 'invalid_customer_assertion', 'the asserted customer id is not a valid id'));
+            res.locals.customerId = out.customerId;
             next();
           },
         ];

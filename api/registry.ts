@@ -40,6 +40,19 @@ function issues(err: z.ZodError, where: string) {
   return err.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+const errorResponse = (description: string) => ({ description });
+
+/** The answers every route of its kind can give, documented without each route repeating them. */
+function impliedResponses(route: AnyRoute): Route<AnyObject, AnyObject, z.ZodType>['responses'] {
+  const out: Route<AnyObject, AnyObject, z.ZodType>['responses'] = {};
+  if (route.params || route.query || route.headers || route.body) out[400] = errorResponse('validation_failed (details: the field paths and what is wrong), or malformed JSON');
+  if (route.auth !== 'none') out[401] = errorResponse('unauthorized: the credentials this route needs are missing or wrong');
+  if (route.params) out[404] = errorResponse('not_found: nothing of that id');
+  if (route.body) out[413] = errorResponse('body_too_large: the JSON body is larger than API_BODY_LIMIT');
+  out[503] = errorResponse('shutting_down (Retry-After), or a dependency is unavailable');
+  return out;
+}
+
 export class ApiRegistry {
   readonly routes: AnyRoute[] = [];
 
@@ -110,12 +123,17 @@ export class ApiRegistry {
       addParams(route.query, 'query');
       addParams(route.headers, 'header');
       const security =
-        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerHeader: [] }] : route.auth === 'service_or_ops' ? [{ serviceToken: [] }, { opsToken: [] }] : [{ [`${route.auth}Token`]: [] }];
+        route.auth === 'none' ? [] : route.auth === 'customer' ? [{ customerAssertion: [] }] : route.auth === 'service_or_ops' ? [{ serviceToken: [] }, { opsToken: [] }] : [{ [`${route.auth}Token`]: [] }];
       const responses: Record<string, unknown> = {};
-      for (const [status, r] of Object.entries(route.responses)) {
+      for (const [status, r] of Object.entries({ ...impliedResponses(route), ...route.responses })) {
+        const errorShape = !r.schema && Number(status) >= 400;
         responses[status] = {
           description: r.description,
-          ...(r.schema ? { content: { 'application/json': { schema: toSchema(r.schema, 'output') } } } : {}),
+          ...(r.schema
+            ? { content: { 'application/json': { schema: toSchema(r.schema, 'output') } } }
+            : errorShape
+              ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+              : {}),
         };
       }
       responses.default = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -139,7 +157,13 @@ export class ApiRegistry {
           ambassadorToken: { type: 'http', scheme: 'bearer', description: 'token returned once when the ambassador joins' },
           serviceToken: { type: 'http', scheme: 'bearer', description: 'order and identity systems' },
           opsToken: { type: 'http', scheme: 'bearer', description: 'operations staff' },
-          customerHeader: { type: 'apiKey', in: 'header', name: 'X-Customer-Id', description: 'logged-in customer, set by the identity gateway' },
+          customerAssertion: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Customer-Assertion',
+            description:
+              'the logged-in customer, asserted by the identity gateway: v1.<customerId>.<expiresAt epoch seconds>.<base64url HMAC-SHA256(CUSTOMER_ASSERTION_SECRET, "v1.<customerId>.<expiresAt>")>',
+          },
         },
         schemas: {
           Error: {

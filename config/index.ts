@@ -35,21 +35,39 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Keyed-hash secret for customer identity attributes (ID number, phone, email). */
   IDENTITY_HMAC_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-only-identity-secret-change-me'),
+  /** Key of the identity gateway's signed customer assertions (X-Customer-Assertion at the link). */
+  CUSTOMER_ASSERTION_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-customer-assertion-secret-change-me'),
+  /** The longest an assertion may be valid ahead of now. */
+  CUSTOMER_ASSERTION_MAX_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Bearer token of the order and identity systems. */
   SERVICE_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-service-token-change-me'),
   /** Bearer token of operations staff. */
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-ops-token-change-me'),
   /** Optional JSON file with a rule-set table replacing the defaults (validated on load). */
   RULESET_FILE: optionalString,
-  /** Base URL used in promotion links. */
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Base URL used in promotion links; unset: the address the API listens on (API_HOST, API_PORT). */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** Money-moving POSTs allowed per ambassador (or IP) per minute. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** The reconciliation sweep (a Temporal Schedule): how often it runs. */
+  RECONCILIATION_EVERY_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** A withdrawal reserved this long without a running workflow is resumed or released. */
+  RECONCILIATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(120),
+  /** A withdrawal still open after this long is reported (its payout retries span about 36 h). */
+  RECONCILIATION_STALE_SECONDS: z.coerce.number().int().min(0).default(172_800),
+  /** Released withdrawals of the last this many days are checked for a late payout. */
+  RECONCILIATION_LATE_PAYOUT_DAYS: z.coerce.number().int().min(1).max(400).default(30),
   /** Workflows set CustomerId/AmbassadorId/OrderState search attributes (`npm start` registers them). */
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
+
+/** The API's own address as a URL (a wildcard host is reached on the loopback address). */
+export function listenUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -60,5 +78,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  return { ...result.data, PUBLIC_BASE_URL: result.data.PUBLIC_BASE_URL ?? listenUrl(result.data.API_HOST, result.data.API_PORT) };
 }

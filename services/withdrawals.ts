@@ -11,13 +11,16 @@
  * holds exactly the gross of the withdrawals in flight, `paid_out` what ambassadors received, and
  * `tax_payable` what is owed to the tax authority.
  *
- * Locking (no deadlocks, no overdraft): a request, and a release, first lock the ambassador's
- * `available` balance row (ledger/locks.ts), then the month row the tax is computed from.
- * Settlement never touches `available`.
+ *   withdrawal.tax_refunded  withdrawal:<id>:tax_refund:<cause>  tax_payable −R, available +R
+ *                            (R-WD-4: the month recomputed after another withdrawal failed)
+ *
+ * Locking (no deadlocks, no overdraft): a request, a settlement and a release first lock the
+ * ambassador's `available` balance row (ledger/locks.ts), then the withdrawal row, then the month
+ * row the tax is computed from and the month's withdrawals.
  */
 import { withdrawalWorkflowId } from '../contracts/withdrawals';
 import { yunqiToCny } from '../domain/money';
-import type { RuleBook } from '../domain/rulesets';
+import { defaultRuleBook, type RuleBook } from '../domain/rulesets';
 import { withholdingTax } from '../domain/tax';
 import { monthKeyUtc8 } from '../domain/time';
 import { withdrawalRefusal, type WithdrawalRefusalCode } from '../domain/withdrawal';
@@ -26,6 +29,8 @@ import { completedValidOrders } from '../db/repositories/orders';
 import * as repo from '../db/repositories/withdrawals';
 import { LedgerError, ambassador, postEntry, system } from '../ledger';
 import { withAmbassadorLock } from '../ledger/locks';
+import { takeLatePayout } from './late-payouts';
+import { postRecordedTaxRefunds, recomputeMonthTax } from './withdrawal-tax';
 
 export type RefusalCode = WithdrawalRefusalCode | 'insufficient_available';
 
@@ -132,15 +137,22 @@ export async function requestWithdrawal(sql: Sql, input: WithdrawalRequestInput)
 }
 
 /**
- * The provider paid: post the tax line and the payout, mark paid. Idempotent: settling a paid
- * withdrawal again changes nothing; settling a failed one is an error (it was released).
+ * The provider paid: post the tax line and the payout (and any tax refund the month's
+ * recomputation recorded for it while it was in flight), mark paid. Idempotent: settling a paid
+ * withdrawal again changes nothing; settling one that was released takes the late payout into
+ * the ledger (services/late-payouts.ts), never an error that a retry would meet again.
+ * Holds the ambassador lock: a tax refund posts to `available`.
  */
-export async function settleWithdrawal(sql: Sql, input: { withdrawalId: string; providerRef: string; nowMs: number }): Promise<repo.WithdrawalRow> {
-  return sql.begin(async (t) => {
-    const tx = t as unknown as Sql;
+export async function settleWithdrawal(
+  sql: Sql,
+  input: { withdrawalId: string; providerRef: string; nowMs: number; ruleBook?: RuleBook },
+): Promise<repo.WithdrawalRow> {
+  const peek = await repo.getWithdrawal(sql, input.withdrawalId);
+  if (!peek) throw new repo.UnknownWithdrawalError(`withdrawal ${input.withdrawalId} not found`);
+  return withAmbassadorLock(sql, peek.ambassador_id, async (tx) => {
     const w = await repo.lockWithdrawal(tx, input.withdrawalId);
     if (w.status === 'paid') return w;
-    if (w.status === 'failed') throw new LedgerError('withdrawal_failed', `withdrawal ${w.id} failed and was released; it cannot be paid`);
+    if (w.status === 'failed') return takeLatePayout(tx, w, { providerRef: input.providerRef, nowMs: input.nowMs, ruleBook: input.ruleBook ?? defaultRuleBook() });
     const base = { ambassadorId: w.ambassador_id, withdrawalId: w.id, ruleSetVersion: w.rule_set_version };
     if (w.tax_yunqi > 0) {
       await postEntry(tx, {
@@ -166,22 +178,27 @@ export async function settleWithdrawal(sql: Sql, input: { withdrawalId: string; 
         ],
       });
     }
+    await postRecordedTaxRefunds(tx, w);
     return repo.markPaid(tx, w.id, input.providerRef, input.nowMs);
-  }) as Promise<repo.WithdrawalRow>;
+  });
 }
 
 /**
- * Definitive failure: the reservation goes back to available and the month's aggregate loses the
- * withdrawal (a failed withdrawal is not income). Idempotent; releasing a paid one is an error.
+ * Definitive failure: the reservation goes back to available, and the month's tax is recomputed
+ * without the withdrawal (a failed withdrawal is not income; services/withdrawal-tax.ts returns
+ * what the month's other withdrawals withheld beyond it). Idempotent; releasing a paid one is an
+ * error. `ruleBook`: the deployment's (activities pass theirs); the default rule sets otherwise.
  */
-export async function releaseWithdrawal(sql: Sql, input: { withdrawalId: string; reason: string; nowMs: number }): Promise<repo.WithdrawalRow> {
+export async function releaseWithdrawal(
+  sql: Sql,
+  input: { withdrawalId: string; reason: string; nowMs: number; ruleBook?: RuleBook },
+): Promise<repo.WithdrawalRow> {
   const peek = await repo.getWithdrawal(sql, input.withdrawalId);
   if (!peek) throw new repo.UnknownWithdrawalError(`withdrawal ${input.withdrawalId} not found`);
   return withAmbassadorLock(sql, peek.ambassador_id, async (tx) => {
     const w = await repo.lockWithdrawal(tx, input.withdrawalId);
     if (w.status === 'failed') return w;
     if (w.status === 'paid') throw new LedgerError('withdrawal_paid', `withdrawal ${w.id} was paid; it cannot be released`);
-    await repo.addToMonth(tx, w.ambassador_id, w.tax_month, { grossYunqi: -w.gross_yunqi, taxYunqi: -w.tax_yunqi });
     await postEntry(tx, {
       idempotencyKey: `withdrawal:${w.id}:released`,
       kind: 'withdrawal.released',
@@ -194,6 +211,8 @@ export async function releaseWithdrawal(sql: Sql, input: { withdrawalId: string;
         { account: ambassador(w.ambassador_id, 'available'), amountYunqi: w.gross_yunqi },
       ],
     });
-    return repo.markFailed(tx, w.id, input.reason, input.nowMs);
+    const failed = await repo.markFailed(tx, w.id, input.reason, input.nowMs);
+    await recomputeMonthTax(tx, { ambassadorId: w.ambassador_id, month: w.tax_month, cause: `released:${w.id}`, ruleBook: input.ruleBook ?? defaultRuleBook(), nowMs: input.nowMs });
+    return failed;
   });
 }

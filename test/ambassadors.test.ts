@@ -97,7 +97,7 @@ test('R-AMB-4 each ambassador has a unique URL-safe usercode carried by the prom
   expect(link.body).toEqual({ usercode: ambs[0]!.usercode, url: `${ctx.config.PUBLIC_BASE_URL}/r/${ambs[0]!.usercode}`, parameter: 'usercode' });
   // The link's path is the click route.
   const path = new URL(link.body.url).pathname;
-  expect((await request(h.app).get(path)).body).toMatchObject({ recorded: false, reasonCode: 'NOT_LOGGED_IN' });
+  expect((await request(h.app).get(path)).body.error).toMatchObject({ code: 'not_logged_in' });
 });
 
 test('R-AMB-1 R-AMB-4 401 without a valid token on every protected route', async () => {

@@ -13,6 +13,7 @@ import { clickSignal, customerWorkflowId as associationWorkflowId, type Projecti
 import { customerAssociationWorkflow } from '../workflows/associations';
 import type { TestContext } from './harness/context';
 import { useHarness } from './harness/use-harness';
+import { signCustomerAssertion } from '../lib/tokens';
 import {
   DAY,
   HOUR,
@@ -44,16 +45,19 @@ function latestWallTime(nowMs: number, hh: number, mm: number): number {
   return t <= nowMs ? t : t - DAY;
 }
 
+/** What the identity gateway sends for a logged-in customer (X-Customer-Assertion), valid 5 minutes. */
+const loggedIn = (customerId: string, opts: { secret?: string; expiresAtMs?: number } = {}) =>
+  signCustomerAssertion(opts.secret ?? ctx.config.CUSTOMER_ASSERTION_SECRET, customerId, opts.expiresAtMs ?? h.clock.now() + 5 * 60_000);
+
 test('R-ATTR-1 a logged-in customer opening the link is associated; a click without login associates no one', async () => {
   const amb = await joinAmbassador(h);
   const customerId = uniq('cust');
 
   const anonymous = await request(h.app).get(`/r/${amb.usercode}`);
-  expect(anonymous.status).toBe(200);
-  expect(anonymous.body).toMatchObject({ recorded: false, reasonCode: 'NOT_LOGGED_IN' });
-  expect(anonymous.body.reason).toMatch(/log/);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.body.error).toMatchObject({ code: 'not_logged_in', message: expect.stringMatching(/log in/) });
 
-  const res = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Id', customerId);
+  const res = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(customerId));
   expect(res.status).toBe(202);
   expect(res.body).toMatchObject({ recorded: true, customerId, usercode: amb.usercode, refused: null, workflowId: `customer:${customerId}` });
 
@@ -61,6 +65,28 @@ test('R-ATTR-1 a logged-in customer opening the link is associated; a click with
   expect(kinds(view.timeline)).toEqual(['click', 'created']);
   expect(view.current).toMatchObject({ ambassadorId: amb.id, associationId: `${customerId}:1` });
   expect(view.workflowId).toBe(`customer:${customerId}`);
+});
+
+test('R-ATTR-1 the link trusts only an assertion signed by the identity gateway: a plain, forged, tampered or expired one is 401 and records no click', async () => {
+  const amb = await joinAmbassador(h);
+  const victim = uniq('cust');
+  const attempts = {
+    plainHeader: request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Id', victim),
+    forged: request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(victim, { secret: 'someone-else-s-secret-of-32-chars!!' })),
+    tampered: request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(uniq('cust')).replace(/^v1\.[^.]+\./, `v1.${victim}.`)),
+    expired: request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(victim, { expiresAtMs: h.clock.now() - 1000 })),
+    tooLongLived: request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(victim, { expiresAtMs: h.clock.now() + 86_400_000 })),
+  };
+  for (const [what, req] of Object.entries(attempts)) {
+    const res = await req;
+    expect({ what, status: res.status }).toEqual({ what, status: 401 });
+    expect(res.body.error.code).toMatch(/^(not_logged_in|invalid_customer_assertion)$/);
+  }
+  // No click reached the customer's workflow.
+  await expect(ctx.client.workflow.getHandle(associationWorkflowId(victim)).describe()).rejects.toThrow(/not found/i);
+  const ok = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(victim));
+  expect(ok.status).toBe(202);
+  expect(ok.body.customerId).toBe(victim);
 });
 
 test('R-ATTR-1 the ops view reads associations and timeline from one snapshot: a batch projected mid-read is all in or all out', async () => {
@@ -247,7 +273,7 @@ test('R-SAME-1 R-ATTR-7 a same-person click (shared phone, linked account, own a
   const r2 = await postClick(h, { customerId: linked, usercode: amb.usercode });
   expect(r2.body.refused.reason).toMatch(/linked_account/);
   // The ambassador's own account clicking their own link.
-  const r3 = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Id', amb.accountId);
+  const r3 = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', loggedIn(amb.accountId));
   expect(r3.status).toBe(202);
   expect(r3.body.refused).toMatchObject({ code: 'SAME_PERSON' });
 
@@ -337,9 +363,9 @@ test('R-ATTR-1 bad input gets a 4xx with a reason: unknown usercode, malformed i
   expect(future.status).toBe(422);
   expect(future.body.error).toMatchObject({ code: 'occurred_at_in_future' });
 
-  const badHeader = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Id', 'not valid!');
-  expect(badHeader.status).toBe(400);
-  const unknownLink = await request(h.app).get('/r/nosuchcode99');
+  const badHeader = await request(h.app).get(`/r/${amb.usercode}`).set('X-Customer-Assertion', 'not valid!');
+  expect(badHeader.status).toBe(401);
+  const unknownLink = await request(h.app).get('/r/nosuchcode99').set('X-Customer-Assertion', loggedIn(customerId));
   expect(unknownLink.status).toBe(404);
 
   const noToken = await request(h.app).post('/v1/clicks').send({ customerId, usercode: amb.usercode, clickId: 'c1' });

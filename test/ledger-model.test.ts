@@ -92,7 +92,10 @@ interface ModelWithdrawal {
   id: string;
   gross: number;
   tax: number;
+  /** R-WD-4: of tax, what the month's recomputation returned after another withdrawal failed. */
+  refunded: number;
   month: string;
+  requestedAt: number;
   state: 'reserved' | 'paid' | 'failed';
 }
 
@@ -141,6 +144,30 @@ class Model {
     });
     o.reward = Math.min(reward, credited) + pendingAfter;
     if (end) o.ended = true;
+  }
+
+  /** R-WD-4 after a failure: the month owes the tax on its remaining total; what its withdrawals
+   * kept beyond it returns newest first (paid: to available now; in flight: with the payout). */
+  recomputeMonth(key: string): void {
+    const left = this.withdrawals
+      .filter((w) => w.month === key && w.state !== 'failed')
+      .sort((a, b) => b.requestedAt - a.requestedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const gross = left.reduce((s, w) => s + w.gross, 0);
+    const kept = left.reduce((s, w) => s + w.tax - w.refunded, 0);
+    let excess = kept - modelMonthTax(gross);
+    for (const w of left) {
+      if (excess <= 0) break;
+      const share = Math.min(excess, w.tax - w.refunded);
+      w.refunded += share;
+      excess -= share;
+      if (w.state === 'paid') {
+        this.available += share;
+        this.taxPayable -= share;
+      }
+    }
+    const mo = this.month(key);
+    mo.gross = gross;
+    mo.tax = left.reduce((s, w) => s + w.tax - w.refunded, 0);
   }
 
   month(key: string) {
@@ -270,7 +297,7 @@ async function run(c: Ctx, cmd: Cmd): Promise<void> {
       mo.tax += tax;
       m.available -= x;
       m.reserved += x;
-      m.withdrawals.push({ id: out.withdrawal.id, gross: x, tax, month: key, state: 'reserved' });
+      m.withdrawals.push({ id: out.withdrawal.id, gross: x, tax, refunded: 0, month: key, requestedAt: m.now, state: 'reserved' });
       expect(m.available).toBeGreaterThanOrEqual(0); // a withdrawal never makes available negative (a clawback may: the debt)
       return;
     }
@@ -297,7 +324,8 @@ async function run(c: Ctx, cmd: Cmd): Promise<void> {
       if (w.tax > 0) saw('taxed');
       m.reserved -= w.gross;
       m.paidOut += w.gross - w.tax;
-      m.taxPayable += w.tax;
+      m.taxPayable += w.tax - w.refunded;
+      m.available += w.refunded; // R-WD-4 refunds recorded while it was in flight post with the payout
       return;
     }
     case 'refuse': {
@@ -314,9 +342,7 @@ async function run(c: Ctx, cmd: Cmd): Promise<void> {
       saw('released');
       m.reserved -= w.gross;
       m.available += w.gross;
-      const mo = m.month(w.month);
-      mo.gross -= w.gross;
-      mo.tax -= w.tax;
+      m.recomputeMonth(w.month);
       return;
     }
     case 'retry': {

@@ -31,11 +31,11 @@ async function replayAll(workflowBundle: { codePath: string } | { code: string }
   return results;
 }
 
-test('every stored history (orders, associations, withdrawals) replays on the current workflow code', async () => {
+test('every stored history (orders, associations, withdrawals, reconciliation) replays on the current workflow code', async () => {
   const histories = stored();
   expect(histories.length).toBeGreaterThanOrEqual(3);
   const kinds = new Set(histories.map((h) => h.workflowId.split('-')[0]));
-  expect([...kinds].sort()).toEqual(['customer', 'order', 'withdrawal']);
+  expect([...kinds].sort()).toEqual(['customer', 'order', 'reconciliation', 'withdrawal']);
   const results = await replayAll({ codePath: process.env.TEST_WORKFLOW_BUNDLE! });
   expect(results.filter((r) => r.error)).toEqual([]);
   expect(results).toHaveLength(histories.length);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../config';
 import { freePort } from './harness/ports';
 
@@ -32,13 +33,41 @@ function startScript(env: Record<string, string>): Started {
   return { child, output: () => out, exited };
 }
 
-async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, what: string, run?: Started): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fn().catch(() => false)) return;
+    // A script that stopped will not turn ready: say so at once, with what it printed.
+    if (run && run.child.exitCode !== null) throw new Error(`the script exited (${run.child.exitCode}) before ${what}; it printed:\n${run.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${run ? `; the script printed:\n${run.output().slice(-4000)}` : ''}`);
+}
+
+/** Requests from `workers` concurrent clients until stopped: orders (workflows and activities) and reads. */
+function load(api: string, workers = 12) {
+  const statuses: number[] = [];
+  let running = true;
+  const one = async (w: number, i: number) => {
+    const order = { orderId: `load-${w}-${i}-${Date.now()}`, customerId: `load-cust-${w}`, productCode: 'ecs', productCategory: 'core', paidAmount: '99.00', billing: 'prepaid', orderType: 'new', placedAt: '2024-05-02T10:00:00+08:00' };
+    const res = await fetch(`${api}/v1/orders`, { method: 'POST', headers: { authorization: 'Bearer dev-service-token-change-me', 'content-type': 'application/json' }, body: JSON.stringify(order) });
+    statuses.push(res.status);
+    if (res.status === 503) expect(res.headers.get('retry-after')).toBe('5');
+    await res.arrayBuffer();
+  };
+  const loops = Array.from({ length: workers }, async (_, w) => {
+    for (let i = 0; running; i++) await one(w, i).catch(() => statuses.push(0));
+  });
+  return { statuses, stop: async () => ((running = false), await Promise.all(loops)) };
+}
+
+function processGroups(text: string): { pid: number; pgid: number }[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .filter((l) => l.includes(text) && !l.includes('ps -eo'))
+    .map((l) => l.trim().split(/\s+/))
+    .map(([pid, pgid]) => ({ pid: Number(pid), pgid: Number(pgid) }));
 }
 
 function processesMentioning(text: string): string[] {
@@ -68,28 +97,49 @@ async function ports() {
   };
 }
 
-test('start script: /readyz turns 200, the UI lists the namespace, SIGTERM leaves no child behind, data survives a restart', async () => {
+test('start script: /readyz turns 200, the UI lists the namespace, SIGTERM under load stops in order within 10 s, data survives a restart, a second signal forces', async () => {
   const p = await ports();
   const env = { ...p, DATA_DIR: dataDir };
   const first = startScript(env);
   const api = `http://127.0.0.1:${p.API_PORT}`;
-  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200');
+  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200', first);
   expect(first.output()).toContain(`http://127.0.0.1:${p.TEMPORAL_UI_PORT}`);
   const ns = await (await fetch(`http://127.0.0.1:${p.TEMPORAL_UI_PORT}/api/v1/namespaces`)).json();
   expect(JSON.stringify(ns)).toContain('"default"');
   expect((await fetch(`${api}/healthz`)).status).toBe(200);
   expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+  // Postgres and Temporal run in process groups of their own: a terminal's Ctrl+C reaches only the script.
+  const ownGroup = Number(execFileSync('ps', ['-o', 'pgid=', '-p', String(first.child.pid)], { encoding: 'utf8' }).trim());
+  const children = processGroups(dataDir);
+  expect(children.length).toBeGreaterThanOrEqual(2);
+  for (const c of children) expect(c.pgid).not.toBe(ownGroup);
 
+  const traffic = load(api);
+  await new Promise((r) => setTimeout(r, 3_000));
+  const signalled = Date.now();
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
+  const tookMs = Date.now() - signalled;
+  await traffic.stop();
+  expect(tookMs).toBeLessThan(10_000);
+  expect(traffic.statuses.filter((x) => x === 202).length).toBeGreaterThan(0);
+  expect(traffic.statuses.filter((x) => x >= 500 && x !== 503)).toEqual([]);
+  // In order: intake, the worker, Temporal, Postgres.
+  const order = ['stopped api', 'stopped worker', 'stopped temporal dev server', 'stopped postgres pool', 'stopped postgres"'].map((m) => first.output().indexOf(m));
+  expect(order.every((i) => i >= 0)).toBe(true);
+  expect([...order].sort((a, b) => a - b)).toEqual(order);
   await waitFor(async () => processesMentioning(dataDir).length === 0, 15_000, 'children to exit');
   expect(processesMentioning(dataDir)).toEqual([]);
 
   const second = startScript(env);
-  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200 after restart');
+  await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200 after restart', second);
   expect(second.output()).toContain('database schema up to date');
+  // A second signal does not wait: what is left is killed.
   second.child.kill('SIGTERM');
-  expect(await second.exited).toBe(0);
+  await new Promise((r) => setTimeout(r, 200));
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(130);
+  await waitFor(async () => processesMentioning(dataDir).length === 0, 15_000, 'children killed');
 });
 
 test('start script: a port already taken gives a clear message, not a stack trace', async () => {
@@ -118,7 +168,7 @@ test('start script end to end: a click and an order through REST reach the ops t
   const api = `http://127.0.0.1:${p.API_PORT}`;
   const ui = `http://127.0.0.1:${p.TEMPORAL_UI_PORT}/api/v1/namespaces/default/workflows`;
   try {
-    await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200');
+    await waitFor(async () => (await fetch(`${api}/readyz`)).status === 200, 180_000, '/readyz 200', run);
     const call = async (method: string, route: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${api}${route}`, {
         method,
@@ -167,6 +217,19 @@ test('start script end to end: a click and an order through REST reach the ops t
     }, 30_000, 'the payout');
     const balance = (await call('GET', '/v1/ambassadors/me/balance', token)).body;
     expect(balance.available).toMatchObject({ yunqi: 0 });
+
+    // The reconciliation sweep is a schedule npm start registered; triggered, its run's findings are on the ops endpoint.
+    const connection = await Connection.connect({ address: `127.0.0.1:${p.TEMPORAL_PORT}` });
+    try {
+      const schedule = new Client({ connection }).schedule.getHandle('reconciliation-sweep');
+      expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'reconciliationSweep' });
+      await schedule.trigger();
+      await waitFor(async () => (await call('GET', '/v1/ops/reconciliation', ops)).body.latest !== null, 30_000, 'a sweep run');
+    } finally {
+      await connection.close();
+    }
+    // Promotion links use the address the API listens on.
+    expect((await call('GET', '/v1/ambassadors/me/link', token)).body.url).toBe(`${api}/r/${ambassador.usercode}`);
   } finally {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);

@@ -5,35 +5,22 @@
  */
 import crypto from 'node:crypto';
 import { keepHistory } from './harness/histories';
-import request from 'supertest';
 import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
 import { createTestApp, type TestContext } from './harness/context';
 import { useTestApp } from './harness/use-harness';
-import { completedOrder, createAmbassador, type FixtureAmbassador } from './harness/ledger-fixtures';
+import type { FixtureAmbassador } from './harness/ledger-fixtures';
+import { CNY, withdrawalMoves } from './harness/withdrawal-fixtures';
 import { ambassadorBalances } from '../ledger';
 import { localPayoutCalls, setPayoutFault } from '../payouts';
 import { utc8 } from '../domain/time';
-import type { WithdrawalWorkflowResult } from '../contracts/withdrawals';
 
 let ctx: TestContext;
 let app: Express;
 
 useTestApp((x) => ({ ctx, app } = x), { env: { RATE_LIMIT_PER_MINUTE: '10000' }, ledgerSound: true });
 
-const CNY = 100;
-
-function withdraw(a: FixtureAmbassador, amount: string, key: string = crypto.randomUUID(), on: Express = app) {
-  return request(on).post('/v1/ambassadors/me/withdrawals').set('Authorization', a.auth).set('Idempotency-Key', key).send({ amount });
-}
-const get = (a: FixtureAmbassador, path: string) => request(app).get(path).set('Authorization', a.auth);
-const settled = (id: string): Promise<WithdrawalWorkflowResult> => ctx.client.workflow.getHandle(`withdrawal:${id}`).result();
-
-async function earner(cny: number): Promise<FixtureAmbassador> {
-  const a = await createAmbassador(ctx.sql);
-  await completedOrder(ctx.sql, a.id, cny * CNY);
-  return a;
-}
+const { withdraw, get, settled, earner } = withdrawalMoves(() => ({ ctx, app }));
 
 async function ledgerKinds(a: FixtureAmbassador, withdrawalId: string): Promise<string[]> {
   const res = await get(a, '/v1/ambassadors/me/ledger?limit=200');
@@ -146,11 +133,11 @@ test('a withdrawal whose workflow did not start (Temporal unreachable) is reserv
   const { createApp } = await import('../api/app');
   const broken = createApp({ sql: ctx.sql, client: down, config: ctx.config, logger: ctx.deps.logger, ruleBook: ctx.deps.ruleBook });
   const key = crypto.randomUUID();
-  const res = await withdraw(a, '100.00', key, broken);
+  const res = await withdraw(a, '100.00', { key, on: broken });
   expect(res.status).toBe(201);
   expect(res.body.status).toBe('reserved');
   expect((await get(a, '/v1/ambassadors/me/balance')).body.reserved.yunqi).toBe(100 * CNY);
-  const replay = await withdraw(a, '100.00', key);
+  const replay = await withdraw(a, '100.00', { key });
   expect(replay.body.id).toBe(res.body.id);
   expect((await settled(res.body.id)).status).toBe('paid');
   expect(await ambassadorBalances(ctx.sql, a.id)).toMatchObject({ available: 900 * CNY, reserved: 0, paid_out: 100 * CNY });
@@ -160,12 +147,12 @@ test('R-WD-4 withdrawals in different UTC+8 months are separate incomes (the mon
   const a = await earner(10_000);
   let clock = utc8('2024-06-30T23:59:59');
   const dated = await createTestApp(ctx, { now: () => clock });
-  const june = await withdraw(a, '3000.00', crypto.randomUUID(), dated);
+  const june = await withdraw(a, '3000.00', { on: dated });
   expect(june.body).toMatchObject({ taxMonth: '2024-06', tax: '440.00' });
   clock = utc8('2024-07-01T00:00:00'); // 2024-06-30T16:00Z
-  const july = await withdraw(a, '3000.00', crypto.randomUUID(), dated);
+  const july = await withdraw(a, '3000.00', { on: dated });
   expect(july.body).toMatchObject({ taxMonth: '2024-07', tax: '440.00', taxExplanation: { monthGrossBefore: '0.00' } });
-  const july2 = await withdraw(a, '3000.00', crypto.randomUUID(), dated);
+  const july2 = await withdraw(a, '3000.00', { on: dated });
   // July so far 6,000: (6,000 × 80%) × 20% = 960; 440 already withheld.
   expect(july2.body).toMatchObject({ taxMonth: '2024-07', tax: '520.00' });
   for (const id of [june.body.id, july.body.id, july2.body.id]) expect((await settled(id)).status).toBe('paid');

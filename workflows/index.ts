@@ -2,3 +2,4 @@
 export * from './associations';
 export * from './orders';
 export * from './withdrawals';
+export * from './reconciliation';

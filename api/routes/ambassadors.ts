@@ -120,7 +120,7 @@ export function ambassadorsRoutes(api: ApiRegistry, deps: Deps): void {
     auth: 'service',
     params: z.object({ id: IdSchema }),
     body: IdentityChangeBody,
-    responses: IdentityChangeAnswer,
+    responses: { ...IdentityChangeAnswer, 422: { description: 'changed_at_out_of_bounds: changedAt in the future' } },
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
       notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');

@@ -8,7 +8,6 @@ import type { Deps } from '../../services/deps';
 import { nowOf } from '../../services/deps';
 import { CLOCK_SKEW_MS } from '../../domain/instants';
 import { recordClick, type ClickInput } from '../../services/associations';
-import { findAmbassadorByUsercode } from '../../db/repositories/ambassadors';
 import { HttpError, unprocessable } from '../errors';
 import type { ApiRegistry } from '../registry';
 import { IdSchema, InstantSchema, UsercodeSchema, iso } from '../schemas';
@@ -53,31 +52,19 @@ export function clicksRoutes(api: ApiRegistry, deps: Deps): void {
   api.add({
     method: 'get',
     path: '/r/:usercode',
-    summary: 'A promotion-link click by the logged-in customer (R-ATTR-1); a customer who is not logged in is associated with no one',
+    summary: 'A promotion-link click by the logged-in customer (R-ATTR-1), asserted by the identity gateway (X-Customer-Assertion); without a valid assertion nobody is associated',
     tags: ['clicks'],
     auth: 'customer',
     params: z.object({ usercode: UsercodeSchema }),
     query: z.object({ clickId: IdSchema.optional().describe('the front end may supply one; otherwise generated') }),
     responses: {
       202: { description: 'the click was recorded in the customer’s association workflow', schema: ClickResultSchema },
-      200: { description: 'not logged in: nobody was associated', schema: z.object({ recorded: z.literal(false), reasonCode: z.literal('NOT_LOGGED_IN'), reason: z.string() }) },
+      401: { description: 'not_logged_in (no assertion) or invalid_customer_assertion (forged, malformed or expired): no click is recorded' },
       404: { description: 'unknown usercode' },
+      422: { description: 'no_rule_set: no rule set is in force now' },
     },
     handler: async ({ params, query }, _req, res) => {
-      const customerId = res.locals.customerId as string | undefined;
-      if (!customerId) {
-        if (!(await findAmbassadorByUsercode(deps.sql, params.usercode))) {
-          throw new HttpError(404, 'unknown_usercode', `no ambassador has usercode ${params.usercode}`);
-        }
-        return {
-          status: 200,
-          body: {
-            recorded: false,
-            reasonCode: 'NOT_LOGGED_IN',
-            reason: 'not logged in: only a logged-in customer opening the link is associated (关联) with the ambassador (R-ATTR-1); log in or register through the link',
-          },
-        };
-      }
+      const customerId = res.locals.customerId as string;
       const input = { customerId, usercode: params.usercode, clickId: query.clickId ?? `web-${crypto.randomUUID()}`, occurredAtMs: nowOf(deps) };
       return { status: 202, body: await clickAnswer(deps, input) };
     },
@@ -98,7 +85,7 @@ export function clicksRoutes(api: ApiRegistry, deps: Deps): void {
     responses: {
       202: { description: 'recorded in the customer’s association workflow', schema: ClickResultSchema },
       404: { description: 'unknown usercode (recorded in the timeline as refused)' },
-      422: { description: 'occurredAt in the future' },
+      422: { description: 'occurred_at_in_future, or no_rule_set at occurredAt' },
     },
     handler: async ({ body }) => {
       const now = nowOf(deps);

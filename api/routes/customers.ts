@@ -74,6 +74,7 @@ export function customersRoutes(api: ApiRegistry, deps: Deps): void {
           facts: FactsSchema,
         }),
       },
+      422: { description: '<field>_out_of_bounds: observedAt or a facts instant in the future' },
     },
     handler: async ({ params, body }) => {
       const f = body.facts ?? {};
@@ -104,7 +105,7 @@ export function customersRoutes(api: ApiRegistry, deps: Deps): void {
     auth: 'service',
     params: z.object({ id: IdSchema }),
     body: IdentityChangeBody,
-    responses: IdentityChangeAnswer,
+    responses: { ...IdentityChangeAnswer, 422: { description: 'changed_at_out_of_bounds: changedAt in the future' } },
     handler: async ({ params, body }) => {
       const { changedAt, ...identity } = body;
       notInFuture(msOf(changedAt), nowOf(deps), 'changedAt');

@@ -28,7 +28,7 @@ const Balance = z.object({
   paidOut: Amount.describe('net paid out by completed withdrawals, all time'),
   month: z.string().describe('current calendar month, UTC+8'),
   withdrawnThisMonth: Amount.describe('gross of this month’s withdrawals that did not fail'),
-  taxWithheldThisMonth: Amount.describe('tax withheld on them (R-WD-4)'),
+  taxWithheldThisMonth: Amount.describe('tax withheld on them and kept (R-WD-4: the tax on the month’s total; what a failed withdrawal left over-withheld was refunded)'),
 });
 
 const Link = z.discriminatedUnion('type', [
@@ -52,7 +52,7 @@ const Entry = z.object({
 const isEntryCursor = (v: unknown[]): v is [number] => v.length === 1 && Number.isSafeInteger(v[0]);
 
 function link(l: LedgerLine): z.infer<typeof Link> {
-  if (l.kind === 'withdrawal.tax_withheld' && l.withdrawalId) return { type: 'tax', withdrawalId: l.withdrawalId };
+  if ((l.kind === 'withdrawal.tax_withheld' || l.kind === 'withdrawal.tax_refunded') && l.withdrawalId) return { type: 'tax', withdrawalId: l.withdrawalId };
   if (l.withdrawalId) return { type: 'withdrawal', withdrawalId: l.withdrawalId };
   if (l.orderId) return { type: 'order', orderId: l.orderId, installment: l.installment };
   return { type: 'none' };

@@ -6,7 +6,6 @@
  * plus the statements (api/routes/ledger.ts): balance and ledger.
  * Every query is scoped by the ambassador of the token; nothing takes an ambassador id as input.
  */
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { CnyAmountSchema, cnyToYunqi, yunqiToCny } from '../../domain/money';
 import { IdempotencyKeyReusedError } from '../../db/repositories/idempotency';
@@ -14,7 +13,8 @@ import { getWithdrawal, listWithdrawals, type WithdrawalRow } from '../../db/rep
 import type { Deps } from '../../services/deps';
 import { requestWithdrawalOnce } from '../../services/withdrawal-requests';
 import type { AuthedAmbassador } from '../auth';
-import { HttpError, errorBody, notFound, unprocessable } from '../errors';
+import { errorBody, notFound, unprocessable } from '../errors';
+import { perMinuteLimit } from '../rate-limit';
 import type { ApiRegistry } from '../registry';
 import { PageQuery, decodeCursor, encodeCursor } from '../schemas';
 import { ledgerRoutes } from './ledger';
@@ -29,6 +29,10 @@ export const WithdrawalView = z.object({
   grossYunqi: z.number().int(),
   tax: CnyAmount.describe('tax withheld (R-WD-4), CNY'),
   taxYunqi: z.number().int(),
+  taxRefunded: CnyAmount.describe('of it, returned when another withdrawal of the month failed (R-WD-4), CNY'),
+  taxRefundedYunqi: z.number().int(),
+  taxKept: CnyAmount.describe('tax that stays withheld: tax − taxRefunded, CNY'),
+  taxKeptYunqi: z.number().int(),
   net: CnyAmount.describe('paid to the ambassador, CNY'),
   netYunqi: z.number().int(),
   taxMonth: z.string().describe('UTC+8 calendar month whose withdrawals are one income (R-WD-4)'),
@@ -50,6 +54,7 @@ export const WithdrawalView = z.object({
   requestedAt: z.string(),
   paidAt: z.string().nullable(),
   failedAt: z.string().nullable(),
+  paidAfterReleaseAt: z.string().nullable().describe('the provider paid after the withdrawal had been released; the payout was taken back from available'),
 });
 
 export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView> {
@@ -62,6 +67,10 @@ export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView>
     grossYunqi: w.gross_yunqi,
     tax: yunqiToCny(w.tax_yunqi),
     taxYunqi: w.tax_yunqi,
+    taxRefunded: yunqiToCny(w.tax_refunded_yunqi),
+    taxRefundedYunqi: w.tax_refunded_yunqi,
+    taxKept: yunqiToCny(w.tax_yunqi - w.tax_refunded_yunqi),
+    taxKeptYunqi: w.tax_yunqi - w.tax_refunded_yunqi,
     net: yunqiToCny(w.net_yunqi),
     netYunqi: w.net_yunqi,
     taxMonth: w.tax_month,
@@ -83,6 +92,7 @@ export function withdrawalView(w: WithdrawalRow): z.infer<typeof WithdrawalView>
     requestedAt: w.requested_at.toISOString(),
     paidAt: w.paid_at?.toISOString() ?? null,
     failedAt: w.failed_at?.toISOString() ?? null,
+    paidAfterReleaseAt: w.paid_after_release_at?.toISOString() ?? null,
   };
 }
 
@@ -105,16 +115,9 @@ const isWithdrawalCursor = (v: unknown[]): v is [string, string] => v.length ===
 export function withdrawalsRoutes(api: ApiRegistry, deps: Deps): void {
   const { sql, config } = deps;
 
-  // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication).
-  const moneyLimit = rateLimit({
-    windowMs: 60_000,
-    limit: config.RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => `ambassador:${me(res).id}`,
-    handler: (_req, _res, next) =>
-      next(new HttpError(429, 'rate_limited', `at most ${config.RATE_LIMIT_PER_MINUTE} money-moving requests per minute; try again later`)),
-  });
+  // Money-moving POSTs: RATE_LIMIT_PER_MINUTE per ambassador (runs after authentication), counted
+  // in Postgres so every replica shares the count.
+  const moneyLimit = perMinuteLimit({ sql, name: 'withdrawals', limit: config.RATE_LIMIT_PER_MINUTE, what: 'money-moving requests', key: (res) => `ambassador:${me(res).id}` });
 
   api.add({
     method: 'post',

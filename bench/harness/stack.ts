@@ -115,7 +115,7 @@ async function startWorker(td: Teardown, config: Config, deps: Parameters<typeof
       config,
       deps,
       workflowBundle,
-      overrides: { ...opts.tuning, ...(opts.profile ? { activities: timedActivities(createActivities(deps), timings) } : {}) },
+      options: { ...opts.tuning, ...(opts.profile ? { activities: timedActivities(createActivities(deps), timings) } : {}) },
     });
   let error: unknown = null;
   const state = { worker: await make(), running: Promise.resolve() };

@@ -24,6 +24,6 @@ export interface WithdrawalWorkflowResult {
   failureReason: string | null;
 }
 
-export type WithdrawalWorkflowStage = 'paying' | 'settling' | 'releasing' | 'paid' | 'failed';
+export type WithdrawalWorkflowStage = 'paying' | 'confirming' | 'settling' | 'releasing' | 'paid' | 'failed';
 
 export const withdrawalStageQuery = defineQuery<WithdrawalWorkflowStage>('withdrawalStage');

@@ -27,6 +27,8 @@ export interface WithdrawalRow {
   gross_yunqi: number;
   tax_yunqi: number;
   net_yunqi: number;
+  /** Of tax_yunqi, what the month's recomputation returned (R-WD-4; withdrawal_tax_refunds). */
+  tax_refunded_yunqi: number;
   tax_month: string;
   status: WithdrawalStatus;
   rule_set_version: string;
@@ -39,6 +41,8 @@ export interface WithdrawalRow {
   requested_at: Date;
   paid_at: Date | null;
   failed_at: Date | null;
+  /** A payout that showed up after the release was taken into the ledger (migration 011). */
+  paid_after_release_at: Date | null;
   updated_at: Date;
 }
 
@@ -61,6 +65,43 @@ export async function lockMonth(tx: Sql, ambassadorId: string, month: string): P
 export async function addToMonth(tx: Sql, ambassadorId: string, month: string, delta: { grossYunqi: number; taxYunqi: number }): Promise<void> {
   await tx`UPDATE withdrawal_months SET gross_yunqi = gross_yunqi + ${delta.grossYunqi}, tax_yunqi = tax_yunqi + ${delta.taxYunqi}
             WHERE ambassador_id = ${ambassadorId} AND month = ${month}`;
+}
+
+/** Sets the month's aggregate to what its withdrawals say (after a recomputation). */
+export async function setMonth(tx: Sql, ambassadorId: string, month: string, figures: { grossYunqi: number; taxYunqi: number }): Promise<void> {
+  await tx`UPDATE withdrawal_months SET gross_yunqi = ${figures.grossYunqi}, tax_yunqi = ${figures.taxYunqi}
+            WHERE ambassador_id = ${ambassadorId} AND month = ${month}`;
+}
+
+/** The month's withdrawals that did not fail, newest first, locked for the rest of the transaction. */
+export async function lockMonthWithdrawals(tx: Sql, ambassadorId: string, month: string): Promise<WithdrawalRow[]> {
+  return tx<WithdrawalRow[]>`
+    SELECT * FROM withdrawals WHERE ambassador_id = ${ambassadorId} AND tax_month = ${month} AND status <> 'failed'
+     ORDER BY requested_at DESC, id DESC FOR UPDATE`;
+}
+
+export interface TaxRefundRow {
+  withdrawal_id: string;
+  cause: string;
+  month: string;
+  amount_yunqi: number;
+  explanation: Record<string, unknown>;
+}
+
+/** Records a tax refund of a withdrawal (once per cause) and adds it to the withdrawal's refunded
+ * tax; answers false when this cause had refunded it already. */
+export async function recordTaxRefund(tx: Sql, r: { withdrawalId: string; cause: string; month: string; amountYunqi: number; explanation: Record<string, unknown> }): Promise<boolean> {
+  const inserted = await tx`
+    INSERT INTO withdrawal_tax_refunds (withdrawal_id, cause, month, amount_yunqi, explanation)
+    VALUES (${r.withdrawalId}, ${r.cause}, ${r.month}, ${r.amountYunqi}, ${tx.json(r.explanation as never)})
+    ON CONFLICT DO NOTHING RETURNING 1`;
+  if (!inserted.length) return false;
+  await tx`UPDATE withdrawals SET tax_refunded_yunqi = tax_refunded_yunqi + ${r.amountYunqi}, updated_at = now() WHERE id = ${r.withdrawalId}`;
+  return true;
+}
+
+export async function taxRefundsOf(sql: Sql, withdrawalId: string): Promise<TaxRefundRow[]> {
+  return sql<TaxRefundRow[]>`SELECT withdrawal_id, cause, month, amount_yunqi, explanation FROM withdrawal_tax_refunds WHERE withdrawal_id = ${withdrawalId} ORDER BY created_at, cause`;
 }
 
 export async function monthFigures(sql: Sql, ambassadorId: string, month: string): Promise<{ grossYunqi: number; taxYunqi: number }> {
@@ -116,6 +157,15 @@ export async function markPaid(tx: Sql, withdrawalId: string, providerRef: strin
   return row!;
 }
 
+/** A released withdrawal the provider paid all the same: paid, keeping when it had failed. */
+export async function markPaidAfterRelease(tx: Sql, withdrawalId: string, providerRef: string, atMs: number): Promise<WithdrawalRow> {
+  const [row] = await tx<WithdrawalRow[]>`
+    UPDATE withdrawals SET status = 'paid', provider_ref = ${providerRef}, paid_at = ${new Date(atMs)}, paid_after_release_at = ${new Date(atMs)},
+                           updated_at = now()
+     WHERE id = ${withdrawalId} RETURNING *`;
+  return row!;
+}
+
 export async function markFailed(tx: Sql, withdrawalId: string, reason: string, atMs: number): Promise<WithdrawalRow> {
   const [row] = await tx<WithdrawalRow[]>`
     UPDATE withdrawals SET status = 'failed', failure_reason = ${reason.slice(0, 500)}, failed_at = ${new Date(atMs)}, updated_at = now()
@@ -132,4 +182,10 @@ export async function listWithdrawals(sql: Sql, ambassadorId: string, page: { li
     : sql<WithdrawalRow[]>`
         SELECT * FROM withdrawals WHERE ambassador_id = ${ambassadorId}
          ORDER BY requested_at DESC, id DESC LIMIT ${page.limit}`;
+}
+
+/** The id of the journal entry posted under `idempotencyKey`, if any (a correction names it). */
+export async function entryIdByKey(sql: Sql, idempotencyKey: string): Promise<number | null> {
+  const [row] = await sql<{ id: number }[]>`SELECT id FROM journal_entries WHERE idempotency_key = ${idempotencyKey}`;
+  return row?.id ?? null;
 }

@@ -36,6 +36,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -62,7 +71,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A promotion-link click by the logged-in customer (R-ATTR-1); a customer who is not logged in is associated with no one */
+        /** A promotion-link click by the logged-in customer (R-ATTR-1), asserted by the identity gateway (X-Customer-Assertion); without a valid assertion nobody is associated */
         get: {
             parameters: {
                 query?: {
@@ -77,21 +86,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description not logged in: nobody was associated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            reason: string;
-                            /** @constant */
-                            reasonCode: "NOT_LOGGED_IN";
-                            /** @constant */
-                            recorded: false;
-                        };
-                    };
-                };
                 /** @description the click was recorded in the customer’s association workflow */
                 202: {
                     headers: {
@@ -120,12 +114,50 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_logged_in (no assertion) or invalid_customer_assertion (forged, malformed or expired): no click is recorded */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description unknown usercode */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no_rule_set: no rule set is in force now */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -290,19 +322,59 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description this account has already joined */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description not real-name verified, or enterprises may not join under the rule set in force */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -367,6 +439,60 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description changed_at_out_of_bounds: changedAt in the future */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -420,6 +546,51 @@ export interface paths {
                             id: string;
                             realNameVerified: boolean;
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -484,6 +655,24 @@ export interface paths {
                             ruleSetVersion: string;
                             usercode: string;
                         };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -564,7 +753,7 @@ export interface paths {
                                 cny: string;
                                 yunqi: number;
                             };
-                            /** @description tax withheld on them (R-WD-4) */
+                            /** @description tax withheld on them and kept (R-WD-4: the tax on the month’s total; what a failed withdrawal left over-withheld was refunded) */
                             taxWithheldThisMonth: {
                                 /** @description CNY, decimal string */
                                 cny: string;
@@ -577,6 +766,24 @@ export interface paths {
                                 yunqi: number;
                             };
                         };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -637,6 +844,33 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -723,6 +957,33 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -771,6 +1032,24 @@ export interface paths {
                             url: string;
                             usercode: string;
                         };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -908,6 +1187,33 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -1052,12 +1358,41 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description no such order of yours */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1104,6 +1439,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1165,6 +1536,8 @@ export interface paths {
                                 /** @description paid to the ambassador, CNY */
                                 net: string;
                                 netYunqi: number;
+                                /** @description the provider paid after the withdrawal had been released; the payout was taken back from available */
+                                paidAfterReleaseAt: string | null;
                                 paidAt: string | null;
                                 payoutAttempts: number;
                                 providerRef: string | null;
@@ -1195,12 +1568,45 @@ export interface paths {
                                     /** @description CNY, decimal string */
                                     taxWithheldBefore: string;
                                 };
+                                /** @description tax that stays withheld: tax − taxRefunded, CNY */
+                                taxKept: string;
+                                taxKeptYunqi: number;
                                 /** @description UTC+8 calendar month whose withdrawals are one income (R-WD-4) */
                                 taxMonth: string;
+                                /** @description of it, returned when another withdrawal of the month failed (R-WD-4), CNY */
+                                taxRefunded: string;
+                                taxRefundedYunqi: number;
                                 taxYunqi: number;
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -1253,6 +1659,8 @@ export interface paths {
                             /** @description paid to the ambassador, CNY */
                             net: string;
                             netYunqi: number;
+                            /** @description the provider paid after the withdrawal had been released; the payout was taken back from available */
+                            paidAfterReleaseAt: string | null;
                             paidAt: string | null;
                             payoutAttempts: number;
                             providerRef: string | null;
@@ -1283,8 +1691,14 @@ export interface paths {
                                 /** @description CNY, decimal string */
                                 taxWithheldBefore: string;
                             };
+                            /** @description tax that stays withheld: tax − taxRefunded, CNY */
+                            taxKept: string;
+                            taxKeptYunqi: number;
                             /** @description UTC+8 calendar month whose withdrawals are one income (R-WD-4) */
                             taxMonth: string;
+                            /** @description of it, returned when another withdrawal of the month failed (R-WD-4), CNY */
+                            taxRefunded: string;
+                            taxRefundedYunqi: number;
                             taxYunqi: number;
                         };
                     };
@@ -1294,21 +1708,54 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description refused: no_completed_valid_order (R-WD-1), above_withdrawal_max (R-WD-3, with a suggested split), enterprise_cannot_withdraw (R-AMB-2), insufficient_available; or idempotency_key_reused */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description rate limited */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1365,6 +1812,8 @@ export interface paths {
                             /** @description paid to the ambassador, CNY */
                             net: string;
                             netYunqi: number;
+                            /** @description the provider paid after the withdrawal had been released; the payout was taken back from available */
+                            paidAfterReleaseAt: string | null;
                             paidAt: string | null;
                             payoutAttempts: number;
                             providerRef: string | null;
@@ -1395,10 +1844,34 @@ export interface paths {
                                 /** @description CNY, decimal string */
                                 taxWithheldBefore: string;
                             };
+                            /** @description tax that stays withheld: tax − taxRefunded, CNY */
+                            taxKept: string;
+                            taxKeptYunqi: number;
                             /** @description UTC+8 calendar month whose withdrawals are one income (R-WD-4) */
                             taxMonth: string;
+                            /** @description of it, returned when another withdrawal of the month failed (R-WD-4), CNY */
+                            taxRefunded: string;
+                            taxRefundedYunqi: number;
                             taxYunqi: number;
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description no such withdrawal of yours */
@@ -1406,7 +1879,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1540,7 +2024,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1621,19 +2125,59 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description unknown usercode (recorded in the timeline as refused) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
-                /** @description occurredAt in the future */
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description occurred_at_in_future, or no_rule_set at occurredAt */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1720,6 +2264,60 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description <field>_out_of_bounds: observedAt or a facts instant in the future */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -1782,6 +2380,60 @@ export interface paths {
                         "application/json": {
                             changed: string[];
                         };
+                    };
+                };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description changed_at_out_of_bounds: changedAt in the future */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -1854,19 +2506,68 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description a different level is already recorded at that instant */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description effectiveAt before the ambassador joined */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -1961,6 +2662,33 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -2007,6 +2735,24 @@ export interface paths {
                             namespace: string;
                             temporalUiUrl: string | null;
                         };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description error */
@@ -2068,7 +2814,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -2156,12 +2922,41 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description no such customer and no clicks */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -2321,6 +3116,126 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not_found: nothing of that id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest reconciliation sweep: its checks and findings (withdrawals resumed, released, late payouts, stale ones) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the latest run, or null before the first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            latest: {
+                                /** @description the named checks that ran */
+                                checks: string[];
+                                findings: {
+                                    action: string;
+                                    check: string;
+                                    details: {
+                                        [key: string]: unknown;
+                                    };
+                                    message: string;
+                                    /** @enum {string} */
+                                    severity: "info" | "warning" | "alert";
+                                    subject: string;
+                                }[];
+                                finishedAt: string;
+                                runId: string;
+                                startedAt: string;
+                                /** @description the sweep run in the Temporal UI */
+                                workflowId: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error */
                 default: {
                     headers: {
@@ -2406,19 +3321,59 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description same orderId, different body (order_conflict) */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description placedAt before the earliest rule set or in the future (placed_at_out_of_bounds) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -2502,19 +3457,59 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description no such order (order_not_found) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description foundAt before the order or in the future (fact_refused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -2596,19 +3591,59 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unauthorized: the credentials this route needs are missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description no such order (order_not_found) */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body_too_large: the JSON body is larger than API_BODY_LIMIT */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description more than is left of what was paid, or refundedAt before the order or in the future (fact_refused) */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
@@ -2707,12 +3742,32 @@ export interface paths {
                         };
                     };
                 };
+                /** @description validation_failed (details: the field paths and what is wrong), or malformed JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description no rule set in force at that instant */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description shutting_down (Retry-After), or a dependency is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description error */
                 default: {
