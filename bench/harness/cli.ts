@@ -14,6 +14,7 @@ export class Flags {
   ) {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
+      if (a === '--') continue; // `npx tsx bench/x.ts -- --flag`, as `npm run` passes them
       if (a === '--help' || a === '-h') {
         console.log(usage);
         process.exit(0);
