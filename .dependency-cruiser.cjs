@@ -40,14 +40,14 @@ module.exports = {
       name: 'workflow-bundle-deterministic',
       comment: 'what the workflow bundle holds (workflows, domain, the contracts but their clients) uses no Node built-in and no I/O library',
       severity: 'error',
-      from: { path: '^(workflows|domain)/|^contracts/([^/]+\\.ts|[^/]+/index\\.ts)$' },
+      from: { path: '^(workflows|domain)/|^contracts/([^/]+\\.ts|[^/]+/(index|schemas)\\.ts)$' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'workflow-bundle-no-helpers',
       comment: 'the contracts (but their clients) and the domain reach no lib/ helper (they may use Node built-ins)',
       severity: 'error',
-      from: { path: '^domain/|^contracts/([^/]+\\.ts|[^/]+/index\\.ts)$' },
+      from: { path: '^domain/|^contracts/([^/]+\\.ts|[^/]+/(index|schemas)\\.ts)$' },
       to: { path: '^(lib|db|ledger|services|config)/' },
     },
     {

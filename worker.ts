@@ -20,9 +20,14 @@ import { TRACING_WORKFLOW_INTERCEPTORS, createTracing, type Tracing } from './li
 
 export const WORKFLOWS_PATH = path.join(__dirname, 'workflows', 'index.ts');
 
-/** The workflow bundle; with tracing, it holds the OpenTelemetry workflow interceptors. */
-export async function bundleWorkflows(opts: { tracing?: boolean } = {}): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}) });
+/** The workflow bundle (of the production workflows, or another entry: a benchmark's, which
+ * re-exports them); with tracing, it holds the OpenTelemetry workflow interceptors. */
+export async function bundleWorkflows(opts: { tracing?: boolean; workflowsPath?: string } = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({
+    workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
+  });
 }
 
 /** Tracing as the settings ask (TRACING_EXPORTER), or null when it is off. */
@@ -41,17 +46,18 @@ export async function createWorker(opts: {
   workflowBundle: { code: string } | { codePath: string };
   /** Tracing on: the bundle must be made with bundleWorkflows({ tracing: true }). */
   tracing?: Tracing | null;
-  /** More worker options (e.g. the shutdown grace time of `npm start`). */
+  /** More worker options, which replace ours (the shutdown grace time of `npm start`, the
+   * benchmarks' experiments). */
   options?: Partial<WorkerOptions>;
 }): Promise<Worker> {
   return Worker.create({
-    ...opts.options,
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
     ...(opts.tracing?.workerOptions ?? {}),
+    ...opts.options,
   });
 }
 

@@ -19,6 +19,8 @@ import { startTopology, type Topology } from '../cluster/topology';
 import { freeTopologyPorts } from '../test/cluster/ports';
 import { shortWaits } from '../test/cluster/short-waits';
 import { Rest, associate, associated, joinAmbassador, orderBody, placeOrder, type Ambassador } from '../test/cluster/traffic';
+import { pool } from './harness/load';
+import { sleep } from './harness/measure';
 
 function option(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,18 +34,10 @@ const SPAN_S = option('span', 10);
 const CONCURRENCY = option('concurrency', 32);
 const started = performance.now();
 const log = (m: string) => console.log(`[bench:cluster +${((performance.now() - started) / 1000).toFixed(0)}s] ${m}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Figures {
   acceptedPerS: number;
   settledPerS: number;
-}
-
-async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
 }
 
 /** One phase: fresh customers, N orders as fast as C requests in flight allow, until all settled. */

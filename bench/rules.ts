@@ -17,6 +17,8 @@ import {
   type CommissionInput,
   type WithholdingInput,
 } from '../domain';
+import { machineLine } from './harness/machine';
+import { Summary } from './harness/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const GOAL = 100_000;
@@ -91,11 +93,16 @@ const order = measure((i) => {
   return creditingPlan(rs, r.rewardYunqi, r.rewardYunqi + c.usage.rewardUsedYunqi).length;
 });
 
-const row = (label: string, perSecond: number, note = '') =>
-  console.log(`  ${label.padEnd(58)}${Math.round(perSecond).toLocaleString('en-US').padStart(11)} /s   ×${(perSecond / baseline).toFixed(3)} of baseline${note}`);
-console.log(`rules engine benchmark: node ${process.version}, one core, ${SECONDS} s per measurement, ${N.toLocaleString('en-US')} varied inputs`);
+const row = (label: string, perSecond: number) =>
+  console.log(`  ${label.padEnd(58)}${Math.round(perSecond).toLocaleString('en-US').padStart(11)} /s   ×${(perSecond / baseline).toFixed(3)} of baseline`);
+console.log(`bench:rules — the rules engine on one core, ${SECONDS} s per measurement, ${N.toLocaleString('en-US')} varied inputs`);
+console.log(`  ${machineLine()}`);
 row('baseline: Decimal multiply + ROUND_DOWN', baseline);
-row('computeCommission (caps, rate, explanation)', commission, `   goal ≥ ${GOAL.toLocaleString('en-US')}/s: ${commission >= GOAL ? 'met' : 'NOT MET'}`);
+row('computeCommission (caps, rate, explanation)', commission);
 row('withholdingTax', tax);
 row('whole order (lookup, classify, eligibility, commission, plan)', order);
+const summary = new Summary();
+summary.add({ what: 'commissions/s (computeCommission)', value: Math.round(commission).toLocaleString('en-US'), goal: `≥ ${GOAL.toLocaleString('en-US')}/s`, pass: commission >= GOAL });
+summary.add({ what: '  ÷ baseline (one Decimal multiply)', value: `${(commission / baseline).toFixed(3)}×` });
+summary.print();
 if (sink === -1) console.log('(unreachable, keeps the work alive)');

@@ -1,6 +1,7 @@
 /** Public API of the pure commission rules engine: no I/O, no clock, no randomness. */
 export { DomainError } from './errors';
-export { CNY_PATTERN, CnyAmountSchema, YUNQI_PER_CNY, cnyToYunqi, yunqiToCny } from './money';
+export { CNY_PATTERN, YUNQI_PER_CNY, cnyToYunqi, yunqiToCny } from './money';
+export { CnyAmountSchema } from './money-schema';
 export { MS_PER_DAY, UTC8_OFFSET_MS, addMonthsUtc8, daysToMs, formatUtc8, monthKeyUtc8, toInstantMs, utc8 } from './time';
 export {
   DEFAULT_RULE_SETS,

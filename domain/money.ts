@@ -4,10 +4,10 @@
  * goes through decimal.js, never through binary floating point.
  *
  * CNY_PATTERN is the one definition of a CNY amount string: every schema at the edges uses it
- * (CnyAmountSchema) and cnyToYunqi accepts exactly its language.
+ * (CnyAmountSchema, domain/money-schema.ts: not here, since workflow code imports this module and
+ * zod is not to be evaluated in every workflow) and cnyToYunqi accepts exactly its language.
  */
 import Decimal from 'decimal.js';
-import { z } from 'zod';
 import { DomainError } from './errors';
 
 /** Yunqi per CNY (R-WD-2: 100 yunqi = 1 CNY). */
@@ -16,9 +16,6 @@ export const YUNQI_PER_CNY = 100;
 /** A CNY amount: digits without a sign or leading zeros, at most 13 before the point and 2
  * after ("0", "99", "99.5", "24.75"); at most 9,999,999,999,999.99 CNY, a safe integer of yunqi. */
 export const CNY_PATTERN = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
-
-/** The zod schema of a CNY amount string (validation and the OpenAPI `pattern`). */
-export const CnyAmountSchema = z.string().max(16).regex(CNY_PATTERN, 'a CNY amount like "99.00" (digits, at most 2 decimals)');
 
 /** Why a string is not a CNY amount (null when it is one). */
 function cnyProblem(s: string): { code: string; message: string } | null {

@@ -16,6 +16,11 @@
  * Sign convention: every account's balance is the signed sum of its postings, and all balances
  * together sum to zero. Ambassador accounts hold positive balances (yunqi they have); the
  * system account rewards_expense goes negative as rewards are granted.
+ *
+ * System accounts are spread over shards (migration 050): callers name one by kind
+ * (`system('rewards_expense')`), and an entry's system postings go to the shard of its
+ * ambassador (a hash, in the database), so entries of different ambassadors rarely share a
+ * balance row; a kind's balance is the sum of its shards (systemBalance).
  */
 import type { Sql } from '../db/client';
 
@@ -65,6 +70,8 @@ type Tx = Sql;
 export const system = (kind: SystemAccountKind): AccountRef => ({ ambassadorId: null, kind });
 export const ambassador = (ambassadorId: string, kind: AmbassadorAccountKind): AccountRef => ({ ambassadorId, kind });
 const refKey = (ref: AccountRef) => `${ref.ambassadorId ?? ''}\u0000${ref.kind}`;
+/** The key of a resolved account: a system account's shard depends on the entry's ambassador. */
+const resolvedKey = (ref: AccountRef, shardKey: string | null) => (ref.ambassadorId === null ? `\u0000${ref.kind}\u0000${shardKey ?? ''}` : refKey(ref));
 
 /** Postgres errors worth a LedgerError: a missing system account (ledger_account_id, 004). */
 function ledgerErrorFrom(err: unknown): unknown {
@@ -75,13 +82,14 @@ function ledgerErrorFrom(err: unknown): unknown {
 
 /**
  * The accounts' ids, in order, in one round trip, creating missing ones (database function
- * ledger_account_id: a lookup, and an insert only when the account is missing). Not cached.
+ * ledger_account_id: a lookup, and an insert only when the account is missing); a system
+ * account is the shard of `shardKey`, the entry's ambassador. Not cached.
  */
-async function fetchAccountIds(tx: Tx, refs: AccountRef[]): Promise<number[]> {
+async function fetchAccountIds(tx: Tx, refs: AccountRef[], shardKey: string | null): Promise<number[]> {
   try {
     // '' stands for a system account (no ambassador) in the text array.
     const rows = await tx<{ id: number }[]>`
-      SELECT ledger_account_id(nullif(r.amb, ''), r.kind) AS id
+      SELECT ledger_account_id(nullif(r.amb, ''), r.kind, ${shardKey}::text) AS id
         FROM unnest(${tx.array(refs.map((r) => r.ambassadorId ?? '')) as never}::text[], ${tx.array(refs.map((r) => r.kind)) as never}::text[])
              WITH ORDINALITY AS r(amb, kind, n)
        ORDER BY r.n`;
@@ -91,9 +99,10 @@ async function fetchAccountIds(tx: Tx, refs: AccountRef[]): Promise<number[]> {
   }
 }
 
-/** The account's id, creating the ambassador's account on first use (read afresh, not cached). */
-export async function accountId(tx: Tx, ref: AccountRef): Promise<number> {
-  return (await fetchAccountIds(tx, [ref]))[0]!;
+/** The account's id, creating the ambassador's account on first use (read afresh, not cached);
+ * a system account: the shard that entries of ambassador `shardKey` use. */
+export async function accountId(tx: Tx, ref: AccountRef, shardKey: string | null = null): Promise<number> {
+  return (await fetchAccountIds(tx, [ref], shardKey))[0]!;
 }
 
 /** Refuses an entry the database would refuse, before any round trip (LedgerError). */
@@ -153,19 +162,20 @@ function idCache(sql: Sql): Map<string, number> | undefined {
   return cache;
 }
 
-/** The ids of `refs` (in order), from the cache or in one round trip (creating missing accounts). */
-async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> {
+/** The ids of `refs` (in order) for an entry of `shardKey`, from the cache or in one round trip
+ * (creating missing accounts). */
+async function resolveAccounts(sql: Sql, refs: AccountRef[], shardKey: string | null): Promise<number[]> {
   const cache = idCache(sql);
-  const ids = refs.map((r) => cache?.get(refKey(r)));
+  const ids = refs.map((r) => cache?.get(resolvedKey(r, shardKey)));
   const missing = refs.filter((_, i) => ids[i] === undefined);
   if (missing.length > 0) {
-    const fetched = await fetchAccountIds(sql, missing);
+    const fetched = await fetchAccountIds(sql, missing, shardKey);
     let k = 0;
     for (let i = 0; i < refs.length; i++) {
       if (ids[i] !== undefined) continue;
       ids[i] = fetched[k++]!;
       if (cache && cache.size >= MAX_CACHED_ACCOUNTS) cache.clear();
-      cache?.set(refKey(refs[i]!), ids[i]!);
+      cache?.set(resolvedKey(refs[i]!, shardKey), ids[i]!);
     }
   }
   return ids as number[];
@@ -183,7 +193,7 @@ async function resolveAccounts(sql: Sql, refs: AccountRef[]): Promise<number[]> 
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
   validateEntry(entry);
-  const post = async () => insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account)));
+  const post = async () => insertEntry(sql, entry, await resolveAccounts(sql, entry.postings.map((p) => p.account), entry.ambassadorId));
   try {
     return await post();
   } catch (err) {
@@ -192,7 +202,7 @@ export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntr
     const e = err as { code?: string; message?: string };
     if (e?.code !== '23503' || !/account \d+ does not exist/.test(e.message ?? '')) throw err;
     const cache = idCache(sql);
-    for (const p of entry.postings) cache?.delete(refKey(p.account));
+    for (const p of entry.postings) cache?.delete(resolvedKey(p.account, entry.ambassadorId));
     if ('savepoint' in sql) throw err;
     return await post();
   }
@@ -246,10 +256,9 @@ export async function ambassadorBalances(sql: Sql, ambassadorId: string): Promis
   return out;
 }
 
+/** A system account kind's balance: the sum of its shards (database function ledger_system_balance). */
 export async function systemBalance(sql: Sql, kind: SystemAccountKind): Promise<number> {
-  const [row] = await sql<{ balance_yunqi: number }[]>`
-    SELECT b.balance_yunqi FROM ledger_accounts a JOIN account_balances b ON b.account_id = a.id
-     WHERE a.ambassador_id IS NULL AND a.kind = ${kind}`;
+  const [row] = await sql<{ balance_yunqi: number }[]>`SELECT ledger_system_balance(${kind}) AS balance_yunqi`;
   return row?.balance_yunqi ?? 0;
 }
 

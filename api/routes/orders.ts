@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { Deps } from '../../services/deps';
-import { FindingSchema, ORDER_REASON_CODES, ORDER_STATES, OrderPlacedSchema, RefundSchema } from '../../contracts/orders';
+import { ORDER_REASON_CODES, ORDER_STATES } from '../../contracts/orders';
+import { FindingSchema, OrderPlacedSchema, RefundSchema } from '../../contracts/orders/schemas';
 import { receiveFinding, receiveOrder, receiveRefund, type Refused } from '../../services/orders/intake';
 import { ambassadorOrders, opsOrderView } from '../../services/orders/views';
 import type { AuthedAmbassador } from '../auth';

@@ -7,7 +7,8 @@
  * Every query is scoped by the ambassador of the token; nothing takes an ambassador id as input.
  */
 import { z } from 'zod';
-import { CnyAmountSchema, cnyToYunqi, yunqiToCny } from '../../domain/money';
+import { cnyToYunqi, yunqiToCny } from '../../domain/money';
+import { CnyAmountSchema } from '../../domain/money-schema';
 import { IdempotencyKeyReusedError } from '../../db/repositories/idempotency';
 import { getWithdrawal, listWithdrawals, type WithdrawalRow } from '../../db/repositories/withdrawals';
 import type { Deps } from '../../services/deps';

@@ -18,11 +18,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { canonicalHash } from '../../lib/canonical-hash';
 import { cnyToYunqi } from '../../domain/money';
 import { CustomerIdKey, OrderStateKey } from '../search-attributes';
+import { FindingSchema, OrderPlacedSchema, RefundSchema } from './schemas';
 import {
-  FindingSchema,
   ORDER_WORKFLOW,
-  OrderPlacedSchema,
-  RefundSchema,
   findingUpdate,
   invalidateSignal,
   orderWorkflowId,

@@ -2,7 +2,11 @@
  * The orders contract: the messages order systems send, the order workflow's signals and queries,
  * its ID, its states and timeline. Workflow-safe (no I/O): the workflow, the activities, the API
  * and the tests all import it. The typed client for systems that use Temporal directly is
- * `contracts/orders/client.ts`.
+ * `contracts/orders/client.ts`; the zod schemas of the messages are `contracts/orders/schemas.ts`.
+ *
+ * No zod here: the workflow bundle imports this module in every workflow it creates, and building
+ * the schemas (with zod's modules) there was half the worker's CPU per workflow
+ * (docs/performance.md). The workflow loads the schemas on its first refund or finding.
  *
  * - Workflow ID = `order:<orderId>` (contracts/ids.ts): the ID is the idempotency key.
  * - Refunds and findings are facts with their own instants (refundedAt, foundAt), deduplicated by
@@ -10,48 +14,12 @@
  *   apply and whose answer says what it did. Either reaches the order whenever it arrives: a run
  *   that has ended is started again (resume) for it.
  */
-import { z } from 'zod';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { CnyAmountSchema } from '../../domain/money';
 import type { OrderState } from '../../domain/settlement/outcome';
-import { IdSchema, InstantSchema, TextSchema } from '../schemas';
+import type { Finding, OrderPlaced, RefundRequest } from './schemas';
 
 export { orderWorkflowId } from '../ids';
-
-const id = IdSchema;
-const instant = InstantSchema;
-
-export const OrderPlacedSchema = z.strictObject({
-  orderId: id,
-  customerId: id,
-  productCode: TextSchema(128, 1),
-  productCategory: z.enum(['core', 'strategic', 'none']).describe('rebate product category: core, strategic, or none (not a rebate product)'),
-  paidAmount: CnyAmountSchema.describe('amount actually paid (实付金额), CNY'),
-  billing: z.enum(['prepaid', 'payg']).describe('prepaid (预付费) or pay-as-you-go (按量付费)'),
-  orderType: z.enum(['new', 'upgrade', 'renewal']).describe('new purchase (新购), upgrade (升级) or renewal (续费)'),
-  cartId: id.nullable().optional().describe('cart or batch payment id: orders paid together (R-ORD-8)'),
-  excludedChannel: z.boolean().optional().describe('bought through a channel or activity excluded from the program'),
-  placedAt: instant.describe('when the order was placed and paid'),
-});
-export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;
-
-export const RefundSchema = z
-  .strictObject({
-    refundId: id,
-    amount: CnyAmountSchema.optional().describe('amount refunded by this refund, CNY; not needed for a full refund'),
-    full: z.boolean().describe('true when the whole order is refunded'),
-    refundedAt: instant.optional().describe('when the refund happened (R-REV-1 judges the review period by it); defaults to when it is received'),
-  })
-  .refine((r) => r.full || r.amount !== undefined, { message: 'a partial refund (full: false) needs its amount', path: ['amount'] });
-export type RefundRequest = z.infer<typeof RefundSchema>;
-
-export const FindingSchema = z.strictObject({
-  findingId: id,
-  reason: z.enum(['same_person', 'cheating']).describe('same person (同人) or cheating order (作弊订单)'),
-  note: TextSchema(1000).optional(),
-  foundAt: instant.optional().describe('when it was found (R-REV-1 judges the review period by it); defaults to when it is received'),
-});
-export type Finding = z.infer<typeof FindingSchema>;
+export type { Finding, OrderPlaced, RefundRequest } from './schemas';
 
 export { ORDER_REASON_CODES, ORDER_STATES, TERMINAL_STATES, type OrderReasonCode, type OrderState } from '../../domain/settlement/outcome';
 

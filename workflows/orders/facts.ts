@@ -3,9 +3,19 @@
  * what can never apply), dated (refundedAt, foundAt; else the moment the workflow receives them)
  * and handed to the settlement step. Deterministic: `nowMs` is the workflow's clock.
  */
-import { FindingSchema, RefundSchema, type Finding, type OrderFactInput, type RefundRequest } from '../../contracts/orders';
+import type { Finding, OrderFactInput, RefundRequest } from '../../contracts/orders';
 import { instantProblem } from '../../domain/instants';
 import { cnyToYunqi, yunqiToCny } from '../../domain/money';
+
+type OrderSchemas = typeof import('../../contracts/orders/schemas');
+let schemas: OrderSchemas | undefined;
+/** The refund and finding schemas, loaded on the first refund or finding this workflow checks: a
+ * static import would evaluate zod and build every schema in each workflow the worker creates,
+ * half its CPU per workflow (docs/performance.md). Loading a module is deterministic. */
+function orderSchemas(): OrderSchemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous, lazy load (Update validators cannot await)
+  return (schemas ??= require('../../contracts/orders/schemas') as OrderSchemas);
+}
 
 export interface OrderBounds {
   placedAtMs: number | null;
@@ -29,7 +39,7 @@ function dateProblem(atMs: number, bounds: OrderBounds, nowMs: number, what: str
 }
 
 export function validateRefund(r: RefundRequest, bounds: OrderBounds, nowMs: number): void {
-  const parsed = RefundSchema.safeParse(r);
+  const parsed = orderSchemas().RefundSchema.safeParse(r);
   if (!parsed.success) throw new Error(`not a refund: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const f = refundFact(parsed.data, nowMs);
   const problem = dateProblem(f.atMs, bounds, nowMs, 'refundedAt');
@@ -40,7 +50,7 @@ export function validateRefund(r: RefundRequest, bounds: OrderBounds, nowMs: num
 }
 
 export function validateFinding(f: Finding, bounds: OrderBounds, nowMs: number): void {
-  const parsed = FindingSchema.safeParse(f);
+  const parsed = orderSchemas().FindingSchema.safeParse(f);
   if (!parsed.success) throw new Error(`not a finding: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const problem = dateProblem(findingFact(parsed.data, nowMs).atMs, bounds, nowMs, 'foundAt');
   if (problem) throw new Error(problem);

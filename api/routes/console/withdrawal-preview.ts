@@ -4,7 +4,8 @@
  * the request would be refused. Nothing is reserved; POST /v1/ambassadors/me/withdrawals decides.
  */
 import { z } from 'zod';
-import { CnyAmountSchema, cnyToYunqi } from '../../../domain/money';
+import { cnyToYunqi } from '../../../domain/money';
+import { CnyAmountSchema } from '../../../domain/money-schema';
 import type { Deps } from '../../../services/deps';
 import { previewWithdrawal } from '../../../services/console/withdrawal-preview';
 import type { AuthedAmbassador } from '../../auth';

@@ -1,0 +1,3 @@
+/** The benchmarks' workflow bundle: the production workflows and the empty workflow (never shipped). */
+export * from '../../workflows';
+export * from './empty-workflow';
