@@ -141,7 +141,7 @@ beforeAll(async () => {
   await seed(ctx.sql);
   const rows = await ctx.sql<{ relname: string }[]>`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND reltuples > 2000`;
   large = new Set(rows.map((r) => r.relname));
-  expect([...large].sort()).toEqual(['association_events', 'associations', 'cap_reservations', 'cap_usage', 'customers', 'identity_attributes', 'journal_entries', 'order_events', 'orders', 'withdrawals']);
+  expect([...large].sort()).toEqual(['association_events', 'associations', 'cap_reservations', 'cap_usage', 'customers', 'identity_attributes', 'journal_entries', 'order_events', 'orders', 'outbox_events', 'withdrawals']);
 }, 300_000);
 
 const amb = `Bearer ${TOKEN(7)}`;
