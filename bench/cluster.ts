@@ -21,17 +21,12 @@ import { shortWaits } from '../test/cluster/short-waits';
 import { Rest, associate, associated, joinAmbassador, orderBody, placeOrder, type Ambassador } from '../test/cluster/traffic';
 import { pool } from './harness/load';
 import { sleep } from './harness/measure';
+import { Flags } from './harness/cli';
 
-function option(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return n;
-}
-const ORDERS = option('orders', 600);
-const SPAN_S = option('span', 10);
-const CONCURRENCY = option('concurrency', 32);
+const flags = new Flags('usage: npm run bench:cluster [-- --orders N --span S --concurrency C]', { orders: 'value', span: 'value', concurrency: 'value' });
+const ORDERS = flags.num('orders', { min: 1 }, 600);
+const SPAN_S = flags.num('span', { min: 1 }, 10);
+const CONCURRENCY = flags.num('concurrency', { min: 1 }, 32);
 const started = performance.now();
 const log = (m: string) => console.log(`[bench:cluster +${((performance.now() - started) / 1000).toFixed(0)}s] ${m}`);
 

@@ -19,21 +19,15 @@ import { check, waitSettled, type SentOrder, type SentWithdrawal } from './check
 import { freeTopologyPorts } from './ports';
 import { shortWaits } from './short-waits';
 import { Rest, associate, associated, joinAmbassador, orderBody, placeOrder, refund, withdraw, type Ambassador, type Answer } from './traffic';
+import { Flags } from '../../bench/harness/cli';
 
 const started = Date.now();
 const log = (m: string) => console.log(`[test:cluster +${((Date.now() - started) / 1000).toFixed(0)}s] ${m}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function option(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return n;
-}
-
-const ORDERS = option('orders', 200);
-const SPAN_S = option('span', 40);
+const flags = new Flags('usage: npm run test:cluster [-- --orders N --span SECONDS --keep]', { orders: 'value', span: 'value', keep: 'switch' });
+const ORDERS = flags.num('orders', { min: 1 }, 200);
+const SPAN_S = flags.num('span', { min: 1 }, 40);
 const AMBASSADORS = 8;
 /** 5,000.00 CNY at L1 25%: 1,250.00 CNY, above the 1,000.00 threshold, so two installments. */
 const PAID = '5000.00';
@@ -164,7 +158,7 @@ async function main(): Promise<number> {
     return failed === 0 ? 0 : 1;
   } finally {
     if (topology) await topology.stop();
-    if (!process.argv.includes('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+    if (!flags.bool('keep')) fs.rmSync(dir, { recursive: true, force: true });
     else log(`data and logs kept in ${dir}`);
   }
 }
