@@ -1,13 +1,14 @@
 /**
- * The Temporal worker: workflow code from a bundle built once, activities from their factory.
- * `npm start` runs it in-process; `tsx worker.ts` runs a worker alone (to scale out: start more
- * of these against the same task queue).
+ * The Temporal worker: workflow code from a bundle built once, activities from their factory, one
+ * Worker per task queue (the main one and the customer workflows' own). `npm start` runs them
+ * in-process; `tsx worker.ts` runs them alone (to scale out: start more of these against the same
+ * task queues).
  */
 import path from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
-import { loadConfig, type Config } from './config';
+import { customerTaskQueue, loadConfig, type Config } from './config';
 import { createSql } from './db/client';
 import { createLogger } from './lib/logger';
 import { openConfiguredRuleBook } from './services/rulesets/book';
@@ -39,7 +40,7 @@ export function configuredTracing(config: Config): Tracing | null {
 const noop = () => undefined;
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop } as never;
 
-export async function createWorker(opts: {
+export interface WorkerSetup {
   connection: NativeConnection;
   config: Config;
   deps: ActivityDeps;
@@ -49,11 +50,18 @@ export async function createWorker(opts: {
   /** More worker options, which replace ours (the shutdown grace time of `npm start`, the
    * benchmarks' experiments). */
   options?: Partial<WorkerOptions>;
-}): Promise<Worker> {
+}
+
+/** The task queues a worker process polls: the main one, and the customer workflows' own when it
+ * is another (config TEMPORAL_CUSTOMER_TASK_QUEUE; docs/performance.md). */
+export const workerTaskQueues = (config: Config): string[] => [...new Set([config.TEMPORAL_TASK_QUEUE, customerTaskQueue(config)])];
+
+/** One worker on `taskQueue` (default: the main queue), hosting every workflow and activity. */
+export async function createWorker(opts: WorkerSetup & { taskQueue?: string }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.config.TEMPORAL_NAMESPACE,
-    taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
+    taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
     ...(opts.tracing?.workerOptions ?? {}),
@@ -64,6 +72,24 @@ export async function createWorker(opts: {
 /** The Core runtime's metrics port: the setting, or a free one when this process serves /metrics. */
 export async function coreMetricsPort(config: Config, servesMetrics: boolean): Promise<number | undefined> {
   return config.TEMPORAL_METRICS_PORT ?? (servesMetrics ? ephemeralPort() : undefined);
+}
+
+/** A worker per task queue of workerTaskQueues: the same workflows and activities, each queue with
+ * its own slots and pollers, so a burst on one does not hold back the other. */
+export async function createWorkers(opts: WorkerSetup): Promise<Worker[]> {
+  return Promise.all(workerTaskQueues(opts.config).map((taskQueue) => createWorker({ ...opts, taskQueue })));
+}
+
+/** Asks every running worker to stop (runWorkers returns once they did). */
+export function shutdownWorkers(workers: Worker[]): void {
+  for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+}
+
+/** Runs the workers until all stop; one that stops (shut down, or failed) stops the others. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  const results = await Promise.allSettled(workers.map((w) => w.run().finally(() => shutdownWorkers(workers))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Serves GET /metrics on METRICS_PORT when it is set; answers how to stop it. */
@@ -90,11 +116,11 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect(temporal), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
   const ruleBook = await openConfiguredRuleBook(sql, config, logger);
   const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
-  const worker = await createWorker({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
+  const workers = await createWorkers({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
   await startOperations(deps);
   const stopMetrics = await serveWorkerMetrics(config, deps);
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
-  await worker.run();
+  logger.info({ taskQueues: workerTaskQueues(config), address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
+  await runWorkers(workers);
   await stopMetrics?.();
   await ruleBook.close();
   await tracing?.shutdown();

@@ -31,6 +31,10 @@ export const ConfigSchema = z.object({
   /** A CA bundle (PEM) for a self-hosted server whose certificate the system's roots do not sign. */
   TEMPORAL_TLS_CA_PATH: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('ambassador-settlement'),
+  /** The customer (association) workflows' task queue; unset: `<TEMPORAL_TASK_QUEUE>-customers`,
+   * a queue of their own (clicks do not wait behind a burst of orders); equal to
+   * TEMPORAL_TASK_QUEUE: one queue for everything. */
+  TEMPORAL_CUSTOMER_TASK_QUEUE: optionalString,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Explicit path to the `temporal` CLI (dev server); else PATH, then .venv. */
@@ -96,6 +100,10 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'PUBLIC_BASE_URL'> & { PUBLIC_BASE_URL: string };
+
+/** The task queue of the customer workflows (TEMPORAL_CUSTOMER_TASK_QUEUE or its default). */
+export const customerTaskQueue = (config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_CUSTOMER_TASK_QUEUE'>): string =>
+  config.TEMPORAL_CUSTOMER_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-customers`;
 
 /** The API's own address as a URL (a wildcard host is reached on the loopback address). */
 export function listenUrl(host: string, port: number): string {

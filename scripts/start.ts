@@ -19,7 +19,7 @@ import { findBinary } from '../config/binaries';
 import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { createApp, stopIntake } from '../api/app';
-import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorker, serveWorkerMetrics } from '../worker';
+import { bundleWorkflows, configuredTracing, coreMetricsPort, createWorkers, runWorkers, serveWorkerMetrics, shutdownWorkers, workerTaskQueues } from '../worker';
 import { temporalConnectionOptions } from '../config/temporal';
 import { installRuntime } from '../lib/temporal-runtime';
 import { startOperations } from '../services/operations';
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     const workerLogger = createLogger(config, 'worker');
     const nativeConnection = await NativeConnection.connect(temporal);
     const workerDeps = { sql, client, config, logger: workerLogger, ruleBook };
-    const worker = await createWorker({
+    const workers = await createWorkers({
       connection: nativeConnection,
       config,
       deps: workerDeps,
@@ -214,11 +214,11 @@ async function main(): Promise<void> {
       // attempts are retried elsewhere; each is idempotent).
       options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 2_000 },
     });
-    const running = worker.run();
+    const running = runWorkers(workers);
     stoppers.push({
       name: 'worker',
       stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        shutdownWorkers(workers);
         await running;
         await nativeConnection.close();
       },
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
         `  API:          http://${config.API_HOST}:${config.API_PORT}   (OpenAPI: /openapi.json, readiness: /readyz)`,
         `  Consoles:     http://${config.API_HOST}:${config.API_PORT}/console/   (ambassadors; operations: /console/ops)`,
         `  Temporal UI:  ${ui}`,
-        `  Temporal:     ${address}  namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE}`,
+        `  Temporal:     ${address}  namespace ${config.TEMPORAL_NAMESPACE}, task queues ${workerTaskQueues(config).join(', ')}`,
         `  Postgres:     ${config.DATABASE_URL ? 'DATABASE_URL' : `embedded, 127.0.0.1:${config.PG_PORT}, data in ${config.DATA_DIR}`}`,
         'Press Ctrl+C to stop.',
         '',

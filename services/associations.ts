@@ -13,7 +13,7 @@ import { clickRefusal } from '../domain/refusals';
 import { findAmbassadorByUsercode, getAmbassador, levelAt } from '../db/repositories/ambassadors';
 import { ensureCustomer, nonAssociableReason } from '../db/repositories/customers';
 import { isSamePerson } from '../db/repositories/identity';
-import { nowOf, temporalOptions, type Deps } from './deps';
+import { customerTemporalOptions, nowOf, type Deps } from './deps';
 
 export interface ClickInput {
   customerId: string;
@@ -65,7 +65,7 @@ export async function recordClick(deps: Deps, input: ClickInput): Promise<Record
   let workflowId: string;
   let outcome: ClickOutcome;
   try {
-    ({ workflowId, outcome } = await recordClickInWorkflow(client, input.customerId, click, temporalOptions(config)));
+    ({ workflowId, outcome } = await recordClickInWorkflow(client, input.customerId, click, customerTemporalOptions(config)));
   } catch (err) {
     deps.logger.error({ err, customerId: input.customerId }, 'click signal failed');
     return { ok: false, code: 'temporarily_unavailable', reason: 'the click could not be recorded now; retry with the same clickId (repeats change nothing)' };

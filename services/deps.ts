@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { customerTaskQueue, type Config } from '../config';
 import type { Sql } from '../db/client';
 import type { RuleBook } from '../domain/rulesets';
 
@@ -22,3 +22,5 @@ export const nowOf = (deps: Pick<Deps, 'now'>): number => deps.now?.() ?? Date.n
 
 /** Options of the contract clients, from the settings. */
 export const temporalOptions = (config: Config) => ({ taskQueue: config.TEMPORAL_TASK_QUEUE, searchAttributes: config.TEMPORAL_SEARCH_ATTRIBUTES });
+/** The same for the customer workflows, on their own task queue (docs/performance.md). */
+export const customerTemporalOptions = (config: Config) => ({ taskQueue: customerTaskQueue(config), searchAttributes: config.TEMPORAL_SEARCH_ATTRIBUTES });

@@ -55,7 +55,7 @@ export async function closedLoop(stack: Stack, o: { orders: BenchOrder[]; lanes:
         const rows = await stack.sql<{ order_id: string; state: string }[]>`SELECT order_id, state FROM orders WHERE order_id IN ${stack.sql(ids)}`;
         for (const r of rows) if (isTerminal(r.state)) waiting.get(r.order_id)?.();
       }
-      const cached = stack.worker.current().getStatus().numCachedWorkflows;
+      const cached = stack.worker.current().reduce((n, w) => n + w.getStatus().numCachedWorkflows, 0);
       memory.push([cached, process.memoryUsage().rss]);
       progress.update(tenths.count, `${fmt((tenths.count * 1000) / Math.max(1, Date.now() - startMs))}/s, ${waiting.size} in flight, ${cached} cached`);
       if (Date.now() - startMs > o.timeoutS * 1000) throw new Error(`the closed-loop run did not end within ${o.timeoutS} s`);

@@ -19,7 +19,7 @@ import { migrate } from '../../db/migrate';
 import type { RuleBook } from '../../domain/rulesets';
 import { createLogger } from '../../lib/logger';
 import { registerSearchAttributes } from '../../lib/temporal-setup';
-import { bundleWorkflows, createWorker } from '../../worker';
+import { bundleWorkflows, createWorkers, runWorkers, shutdownWorkers } from '../../worker';
 import { httpClient, type HttpCall } from './load';
 import { CpuMeter } from './machine';
 import type { Flags } from './cli';
@@ -39,10 +39,14 @@ export interface StackOptions {
   concurrency: number;
   /** The workflow bundle's entry (default: the production workflows and the empty workflow). */
   workflowsPath?: string;
+  /** Customer workflows on the main task queue (TEMPORAL_CUSTOMER_TASK_QUEUE = TEMPORAL_TASK_QUEUE),
+   * not on their own (the default, as production runs). */
+  oneQueue?: boolean;
 }
 
 export interface BenchWorker {
-  current: () => Worker;
+  /** The workers (one per task queue: the main one first, then the customer workflows' own). */
+  current: () => Worker[];
   /** Throws when the worker failed. */
   assert: () => void;
   /** Stops the worker; true when it stopped within the limit. */
@@ -110,7 +114,7 @@ async function startWorker(td: Teardown, config: Config, deps: Parameters<typeof
   let stopped = false;
   td.add('worker connection', () => connection.close(), () => !stopped);
   const make = () =>
-    createWorker({
+    createWorkers({
       connection,
       config,
       deps,
@@ -118,15 +122,15 @@ async function startWorker(td: Teardown, config: Config, deps: Parameters<typeof
       options: { ...opts.tuning, ...(opts.profile ? { activities: timedActivities(createActivities(deps), timings) } : {}) },
     });
   let error: unknown = null;
-  const state = { worker: await make(), running: Promise.resolve() };
+  const state = { workers: await make(), running: Promise.resolve() };
   const run = () => {
-    state.running = state.worker.run().catch((err: unknown) => {
+    state.running = runWorkers(state.workers).catch((err: unknown) => {
       error = err;
     });
   };
   run();
   const stop = async (limitMs: number) => {
-    if (state.worker.getState() === 'RUNNING') state.worker.shutdown();
+    shutdownWorkers(state.workers);
     return Promise.race([state.running.then(() => true), sleep(limitMs).then(() => false)]);
   };
   td.add('worker', async () => {
@@ -135,14 +139,14 @@ async function startWorker(td: Teardown, config: Config, deps: Parameters<typeof
     if (!stopped) console.error('  teardown: the worker did not stop within 15 s (local activities still in flight); the process exit ends it');
   });
   return {
-    current: () => state.worker,
+    current: () => state.workers,
     assert: () => {
       if (error) throw new Error(`the worker failed: ${error instanceof Error ? error.message : String(error)}`);
     },
     stop,
     restart: async () => {
       if (!(await stop(60_000))) throw new Error('the worker did not stop within 60 s');
-      state.worker = await make();
+      state.workers = await make();
       run();
     },
     stopped: () => stopped,
@@ -173,7 +177,7 @@ export async function startStack(td: Teardown, opts: StackOptions): Promise<Stac
   const sdk = installRuntime();
   const pg = await startPostgres(td, { fast: opts.pgFast, tag: opts.tag });
   const temporal = await startTemporal(td);
-  const config: Config = loadConfig({
+  const loaded: Config = loadConfig({
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: 'default',
@@ -183,6 +187,7 @@ export async function startStack(td: Teardown, opts: StackOptions): Promise<Stac
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     API_HOST: '127.0.0.1',
   });
+  const config: Config = opts.oneQueue ? { ...loaded, TEMPORAL_CUSTOMER_TASK_QUEUE: loaded.TEMPORAL_TASK_QUEUE } : loaded;
   const ruleBook = loadRuleBook(config);
   const sql = createSql(pg.url, opts.pgPool ? { max: opts.pgPool } : {});
   td.add('postgres pool', () => sql.end({ timeout: 5 }));

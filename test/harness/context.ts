@@ -14,6 +14,7 @@ import { createSql, type Sql } from '../../db/client';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { loadRuleBook } from '../../config/rules';
 import { installRuntime } from '../../lib/temporal-runtime';
+import { runWorkers, shutdownWorkers, workerTaskQueues } from '../../worker';
 
 let dbCounter = 0;
 
@@ -99,20 +100,25 @@ export async function createTestContext(
   const deps: ActivityDeps = { sql: db.sql, client: testEnv.client, config, logger, ruleBook: loadRuleBook(config) };
   const codePath = env('TEST_WORKFLOW_BUNDLE');
 
+  // A worker per task queue, as production runs (the main queue, the customer workflows' own).
   const startWorker = async () => {
-    const worker = await Worker.create({
-      connection: testEnv.nativeConnection,
-      namespace: testEnv.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: { codePath },
-      activities: createActivities(deps),
-      ...workerOptions.tuning,
-    });
-    const running = worker.run();
+    const workers = await Promise.all(
+      workerTaskQueues(config).map((queue) =>
+        Worker.create({
+          connection: testEnv.nativeConnection,
+          namespace: testEnv.namespace ?? 'default',
+          taskQueue: queue,
+          workflowBundle: { codePath },
+          activities: createActivities(deps),
+          ...workerOptions.tuning,
+        }),
+      ),
+    );
+    const running = runWorkers(workers);
     return {
-      worker,
+      worker: workers[0]!,
       stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        shutdownWorkers(workers);
         await running;
       },
     };
