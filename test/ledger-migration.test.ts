@@ -2,33 +2,16 @@
  * Migration 007 on a ledger written before it: the postings move into their entries' rows and
  * nothing else changes (every posting, every cached balance), and the ledger keeps working.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createSql, type Sql } from '../db/client';
+import type { Sql } from '../db/client';
+import { useDatabaseBefore } from './harness/database-before';
 import { listMigrations, migrate } from '../db/migrate';
 import { ambassador, ambassadorBalances, ledgerEntryProblems, ledgerInconsistencies, postEntry, system } from '../ledger';
 
-let admin: Sql;
+const db = useDatabaseBefore(6, { name: 'migration' });
 let sql: Sql;
-const name = `t_migration_${process.pid}_${Date.now()}`;
-const before007 = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-006-'));
-
-beforeAll(async () => {
-  const adminUrl = process.env.TEST_PG_ADMIN_URL;
-  if (!adminUrl) throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through jest');
-  admin = createSql(adminUrl, { max: 1 });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  sql = createSql(u.toString(), { max: 4 });
-  for (const m of listMigrations().filter((x) => x.version <= 6)) fs.writeFileSync(path.join(before007, `${m.name}.sql`), m.sql);
-});
-afterAll(async () => {
-  await sql?.end({ timeout: 5 });
-  await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
-  fs.rmSync(before007, { recursive: true, force: true });
+const before007 = db.migrationsUpTo();
+beforeAll(() => {
+  sql = db.sql();
 });
 
 /** An entry through the database function of migrations 004/006 (the only writer then). */

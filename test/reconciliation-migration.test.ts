@@ -3,33 +3,16 @@
  * each run keeps its findings, moved to one result row per check it took (a check that failed
  * becomes an error), and the reshaped tables take new runs.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createSql, type Sql } from '../db/client';
-import { listMigrations, migrate } from '../db/migrate';
+import type { Sql } from '../db/client';
+import { useDatabaseBefore } from './harness/database-before';
+import { migrate } from '../db/migrate';
 import * as repo from '../db/repositories/reconciliation';
 
-let admin: Sql;
+const db = useDatabaseBefore(13, { name: 'recon_migration', max: 2 });
 let sql: Sql;
-const name = `t_recon_migration_${process.pid}_${Date.now()}`;
-const before034 = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-013-'));
-
-beforeAll(async () => {
-  const adminUrl = process.env.TEST_PG_ADMIN_URL;
-  if (!adminUrl) throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through jest');
-  admin = createSql(adminUrl, { max: 1 });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  sql = createSql(u.toString(), { max: 2 });
-  for (const m of listMigrations().filter((x) => x.version <= 13)) fs.writeFileSync(path.join(before034, `${m.name}.sql`), m.sql);
-});
-afterAll(async () => {
-  await sql?.end({ timeout: 5 });
-  await admin?.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin?.end();
-  fs.rmSync(before034, { recursive: true, force: true });
+const before034 = db.migrationsUpTo();
+beforeAll(() => {
+  sql = db.sql();
 });
 
 const finding = (check: string, subject: string, action: string) => ({ check, severity: 'warning', subject, action, message: `${check} ${action}`, details: {} });
