@@ -56,6 +56,28 @@ export interface WorkerSetup {
  * is another (config TEMPORAL_CUSTOMER_TASK_QUEUE; docs/performance.md). */
 export const workerTaskQueues = (config: Config): string[] => [...new Set([config.TEMPORAL_TASK_QUEUE, customerTaskQueue(config)])];
 
+/**
+ * The worker's tuning, set from measurement on 2 cores (docs/performance.md, bench/empty.ts and
+ * bench:orders with --wft-slots, --wft-pollers, --cache, --wf-threads, --no-reuse-v8): the SDK's
+ * values, written out so they are chosen here and not by an SDK upgrade.
+ *   reuseV8Context    one V8 context for all workflows: a context per workflow cost 35 ms of
+ *                     worker CPU per empty workflow against 21 (11 since the workflow code
+ *                     evaluates no zod)
+ *   workflowThreadPoolSize  1 per Worker (two Workers, so two threads): a second thread did not
+ *                     lower the CPU per order, and the server and Postgres need the other core
+ *   maxConcurrentWorkflowTaskExecutions 40, workflowTaskPollerBehavior 10 pollers: 4 pollers gave
+ *                     the same figures; slots are not what binds on 2 cores, CPU is
+ * maxCachedWorkflows is left to the SDK (from the heap: 2,310 per Worker at Node's 4 GiB heap
+ * here): an order's history is ~20 events, so an evicted one replays cheaply, and the memory per
+ * cached workflow (bench:scale) keeps a full cache far below the heap.
+ */
+export const WORKER_TUNING = {
+  reuseV8Context: true,
+  workflowThreadPoolSize: 1,
+  maxConcurrentWorkflowTaskExecutions: 40,
+  workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+} satisfies Partial<WorkerOptions>;
+
 /** One worker on `taskQueue` (default: the main queue), hosting every workflow and activity. */
 export async function createWorker(opts: WorkerSetup & { taskQueue?: string }): Promise<Worker> {
   return Worker.create({
@@ -64,6 +86,7 @@ export async function createWorker(opts: WorkerSetup & { taskQueue?: string }): 
     taskQueue: opts.taskQueue ?? opts.config.TEMPORAL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createActivities(opts.deps),
+    ...WORKER_TUNING,
     ...(opts.tracing?.workerOptions ?? {}),
     ...opts.options,
   });
