@@ -34,9 +34,9 @@ import { killProcess, startProcess, stopProcess, tail, type ManagedProcess } fro
 type Stopper = { name: string; stop: () => Promise<unknown>; kill?: () => void };
 
 /** How long the API waits for requests under way before it closes their connections. */
-const API_DRAIN_MS = 3_000;
+const API_DRAIN_MS = 2_000;
 /** How long the worker lets activities under way finish before it cancels them. */
-const WORKER_GRACE_MS = 4_000;
+const WORKER_GRACE_MS = 3_000;
 
 /**
  * Where no CLI is found (TEMPORAL_CLI_PATH, PATH, .venv), the SDK downloads one (needs internet)
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
       workflowBundle: await bundleWorkflows({ tracing: tracing !== null }),
       // On stop: activities under way get WORKER_GRACE_MS to finish, then they are cancelled (their
       // attempts are retried elsewhere; each is idempotent).
-      options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 2_000 },
+      options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 1_000 },
     });
     const running = runWorkers(workers);
     stoppers.push({
