@@ -212,14 +212,16 @@ async function main(): Promise<void> {
       workflowBundle: await bundleWorkflows({ tracing: tracing !== null }),
       // On stop: activities under way get WORKER_GRACE_MS to finish, then they are cancelled (their
       // attempts are retried elsewhere; each is idempotent).
-      options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 1_000 },
+      options: { shutdownGraceTime: WORKER_GRACE_MS, shutdownForceTime: WORKER_GRACE_MS + 2_000 },
     });
     const running = runWorkers(workers);
     stoppers.push({
       name: 'worker',
       stop: async () => {
         shutdownWorkers(workers);
-        await running;
+        // A worker forced down after its grace time has stopped too: what it cancelled is retried
+        // on the next start (every activity is idempotent).
+        await running.catch((err: Error) => log(`a worker ended with: ${err.message}`));
         await nativeConnection.close();
       },
     });
