@@ -138,3 +138,21 @@ test('a receiver that never answers 2xx ends failed after WEBHOOK_MAX_ATTEMPTS; 
   expect(list.body.webhooks.find((w: { id: string }) => w.id === gone.body.webhook.id).deletedAt).not.toBeNull();
   expect(JSON.stringify(list.body)).not.toContain('secret');
 });
+
+test('a transaction left open elsewhere on the server (here: another session holding a transaction ID) does not hold deliveries back', async () => {
+  received = [];
+  const held = await ctx.sql.reserve();
+  try {
+    await held`BEGIN`;
+    await held`SELECT pg_current_xact_id()`;
+    const hook = await register({ url: `${base}/held`, eventTypes: ['order.'], createdBy: 'ops' });
+    const now = await h.clock.sync();
+    const { customerId } = await associatedCustomer(h, { clickAt: now - 60_000 });
+    const order = await placed(h, orderMessage(customerId, { paidAmount: '99.00', placedAt: new Date(now).toISOString() }));
+    await waitFor(async () => at('/held'), (rs) => rs.some((r) => JSON.parse(r.body).data.orderId === order.orderId), 'the order event while a transaction is open');
+    expect((await log(hook.body.webhook.id)).every((d) => d.eventType === 'order.state_changed')).toBe(true);
+  } finally {
+    await held`ROLLBACK`;
+    held.release();
+  }
+});

@@ -1,6 +1,6 @@
 /**
  * The outbox and the webhooks (032_outbox_webhooks.sql): registration, the fan-out of new events
- * to each webhook's deliveries (in (txid, id) order, below the oldest running transaction), the
+ * to each webhook's deliveries (from the queue the outbox triggers fill, 061_outbox_pending.sql), the
  * claim of due deliveries under a lease, each attempt recorded, and the delivery log.
  */
 import type { Sql } from '../client';
@@ -19,8 +19,9 @@ export interface WebhookRow {
 
 export async function insertWebhook(sql: Sql, w: { id: string; url: string; secret: string; eventTypes: string[]; description: string | null; createdBy: string }): Promise<WebhookRow> {
   const [row] = await sql<WebhookRow[]>`
-    INSERT INTO webhooks (id, url, secret, event_types, description, created_by)
-    VALUES (${w.id}, ${w.url}, ${w.secret}, ${w.eventTypes}, ${w.description}, ${w.createdBy}) RETURNING *`;
+    INSERT INTO webhooks (id, url, secret, event_types, description, created_by, after_event_id)
+    VALUES (${w.id}, ${w.url}, ${w.secret}, ${w.eventTypes}, ${w.description}, ${w.createdBy},
+            (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_events_id_seq)) RETURNING *`;
   return row!;
 }
 
@@ -41,27 +42,26 @@ export async function deleteWebhook(sql: Sql, id: string, by: string): Promise<W
   })) as WebhookRow | undefined;
 }
 
-/** Turns the events after each live webhook's cursor (at most `batch` each) into its deliveries; answers how many. */
+/**
+ * Takes up to `batch` queued events (outbox_pending; SKIP LOCKED, so rounds running at once take
+ * different ones), turns each into a delivery for every live webhook that wants it and was
+ * registered before it was written, and removes them from the queue, all in one statement; answers how many
+ * deliveries it made.
+ */
 export async function fanOut(sql: Sql, batch: number): Promise<number> {
-  let created = 0;
-  const hooks = await sql<{ id: string }[]>`SELECT id FROM webhooks WHERE deleted_at IS NULL ORDER BY id`;
-  for (const { id } of hooks) {
-    created += (await sql.begin(async (tx) => {
-      const [w] = await tx<{ event_types: string[]; cursor_txid: string; cursor_id: number }[]>`
-        SELECT event_types, cursor_txid::text AS cursor_txid, cursor_id FROM webhooks WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
-      if (!w) return 0;
-      const events = await tx<{ id: number; txid: string; type: string }[]>`
-        SELECT id, txid::text AS txid, type FROM outbox_events
-         WHERE (txid, id) > (${w.cursor_txid}::xid8, ${w.cursor_id}) AND txid < pg_snapshot_xmin(pg_current_snapshot())
-         ORDER BY txid, id LIMIT ${batch}`;
-      if (events.length === 0) return 0;
-      const wanted = events.filter((e) => w.event_types.length === 0 || w.event_types.some((p) => e.type.startsWith(p))).map((e) => e.id);
-      if (wanted.length) await tx`INSERT INTO webhook_deliveries (webhook_id, event_id) SELECT ${id}, unnest(${wanted}::bigint[]) ON CONFLICT DO NOTHING`;
-      const last = events[events.length - 1]!;
-      await tx`UPDATE webhooks SET cursor_txid = ${last.txid}::xid8, cursor_id = ${last.id} WHERE id = ${id}`;
-      return wanted.length;
-    })) as number;
-  }
+  const [{ created }] = (await sql`
+    WITH taken AS (
+      DELETE FROM outbox_pending WHERE event_id IN (SELECT event_id FROM outbox_pending ORDER BY event_id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+      RETURNING event_id),
+    made AS (
+      INSERT INTO webhook_deliveries (webhook_id, event_id)
+      SELECT w.id, e.id FROM taken t
+        JOIN outbox_events e ON e.id = t.event_id
+        JOIN webhooks w ON w.deleted_at IS NULL AND e.id > w.after_event_id
+                       AND (cardinality(w.event_types) = 0 OR EXISTS (SELECT FROM unnest(w.event_types) p WHERE starts_with(e.type, p)))
+      ORDER BY e.id, w.id
+      ON CONFLICT DO NOTHING RETURNING 1)
+    SELECT count(*)::int AS created FROM made`) as unknown as [{ created: number }];
   return created;
 }
 
