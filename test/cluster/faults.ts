@@ -85,14 +85,20 @@ async function main(): Promise<number> {
           const orderId = `ord-${runId}-${i}`;
           const plan = planOf(i);
           await placeOrder(rest, orderBody(orderId, `cust-${runId}-${c}`, PAID));
-          sent.push({ orderId, ambassadorId: ambassadorOf(c).id, expectedCreditedYunqi: EXPECTED[plan] });
+          const order: SentOrder = { orderId, ambassadorId: ambassadorOf(c).id, expectedCreditedYunqi: EXPECTED[plan] };
+          sent.push(order);
+          // A refund the plan could not send (the order never reached the state it waits for) leaves the whole reward.
+          const refundOnce = (states: string[], timeoutMs: number, amount: string, full: boolean) =>
+            followUps.push(waitState(orderId, states, timeoutMs).then((ok) => (ok ? (refunds++, refund(rest, orderId, amount, full)) : void (order.expectedCreditedYunqi = FULL_REWARD))));
           if (plan === 'none') kept.push(orderId);
           if (plan === 'refund_in_review') {
             refunds++;
             followUps.push(refund(rest, orderId, PAID, true));
           }
-          if (plan === 'partial_after_review') followUps.push(waitState(orderId, ['crediting'], SPAN_S * 4000).then((ok) => (ok ? (refunds++, refund(rest, orderId, '1000.00', false)) : undefined)));
-          if (plan === 'full_after_completion') followUps.push(waitState(orderId, ['completed'], SPAN_S * 6000).then((ok) => (ok ? (refunds++, refund(rest, orderId, PAID, true)) : undefined)));
+          // After the review: while crediting, or once completed when a fault held the order's steps back
+          // past both due dates (R-REV-2: recomputed on what is kept either way, the excess clawed back).
+          if (plan === 'partial_after_review') refundOnce(['crediting', 'completed'], SPAN_S * 4000, '1000.00', false);
+          if (plan === 'full_after_completion') refundOnce(['completed'], SPAN_S * 6000, PAID, true);
           await sleep(pace * 4);
         }
       }));
