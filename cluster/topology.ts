@@ -113,7 +113,7 @@ export async function startTopology(s: ClusterSettings, opts: TopologyOptions): 
       await runScript('create-namespace.sh', { ...TEMPORAL_SETTINGS, TEMPORAL_ADDRESS: s.frontendAddress, DEFAULT_NAMESPACE: s.config.TEMPORAL_NAMESPACE, TEMPORAL_CLI: temporalCli }, log);
     }
 
-    const app = appProcesses(s, databaseUrl, opts.appEnv);
+    const app = appProcesses(s, databaseUrl, opts.appEnv, log);
     for (let i = 0; i < s.appWorkers; i++) app.startWorker(i);
     stoppers.push({ name: `${s.appWorkers} app worker(s)`, stop: app.stopWorkers, kill: () => app.workers.forEach((w) => w && void killProcess(w)) });
     const api = app.startApi();

@@ -5,8 +5,9 @@
  * restart of the history service, a restart of matching, and a crash and restart of Postgres.
  * Afterwards every order must be settled exactly once, every withdrawal paid once, the ledger's
  * invariants hold and nothing is left running. Prints the counts; exit 1 on any double, loss,
- * stuck item or ledger problem. Options: --orders N (200), --span SECONDS (40: placement to the
- * last installment), --keep (keep the data folder). Everything it starts is stopped at the end.
+ * stuck item, ledger problem or app worker that exited on its own. Options: --orders N (200),
+ * --span SECONDS (40: placement to the last installment), --keep (keep the data folder).
+ * Everything it starts is stopped at the end.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -156,9 +157,10 @@ async function main(): Promise<number> {
     log(`all ${sent.length} orders accepted, ${refunds} refunds, ${withdrawals.length} withdrawals; waiting for settlement`);
     await waitSettled(sql, client, sent, withdrawals, SPAN_S * 4000 + 120_000);
     const f = await check(sql, client, sent, withdrawals);
-    for (const line of [...f.doubles, ...f.losses, ...f.stuck, ...f.ledger, ...refused].slice(0, 30)) log(`  ${line}`);
-    const failed = f.doubles.length + f.losses.length + f.stuck.length + f.ledger.length + refused.length;
-    console.log(`\norders ${sent.length}, refunds ${refunds}, withdrawals ${withdrawals.length}, faults ${faults.length}, doubles ${f.doubles.length}, losses ${f.losses.length}, stuck ${f.stuck.length}, ledger problems ${f.ledger.length}, withdrawals refused ${refused.length} (requests retried ${rest.retries})`);
+    const crashes = t.app.unexpectedExits; // a worker that dies of a fault it should have survived
+    for (const line of [...f.doubles, ...f.losses, ...f.stuck, ...f.ledger, ...refused, ...crashes].slice(0, 30)) log(`  ${line}`);
+    const failed = f.doubles.length + f.losses.length + f.stuck.length + f.ledger.length + refused.length + crashes.length;
+    console.log(`\norders ${sent.length}, refunds ${refunds}, withdrawals ${withdrawals.length}, faults ${faults.length}, doubles ${f.doubles.length}, losses ${f.losses.length}, stuck ${f.stuck.length}, ledger problems ${f.ledger.length}, withdrawals refused ${refused.length}, worker crashes ${crashes.length} (requests retried ${rest.retries})`);
     console.log(failed === 0 ? 'test:cluster: PASS' : 'test:cluster: FAIL');
     await Promise.allSettled([sql.end({ timeout: 2 }), connection.close()]);
     return failed === 0 ? 0 : 1;
