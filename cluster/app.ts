@@ -48,7 +48,7 @@ export function appProcesses(s: ClusterSettings, databaseUrl: string, extraEnv: 
       if (stopping || meant.has(w)) return;
       app.unexpectedExits.push(`${w.name}: exit ${e.code ?? e.signal} (${w.logFile})`);
       const again = app.unexpectedExits.filter((x) => x.startsWith(`${w.name}:`)).length <= RESTARTS;
-      log(`${w.name} exited on its own (${e.code ?? e.signal})${again ? '; starting it again' : `; not started again after ${RESTARTS} restarts`}`);
+      log(`${w.name} exited on its own (${e.code ?? e.signal})${again ? '; starting it again' : `; not started again after ${RESTARTS} restarts`}; the end of ${w.logFile}:\n${tail(w.logFile, 10)}`);
       if (again) startWorker(i);
     });
     return w;
