@@ -8,9 +8,11 @@ import path from 'node:path';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from './activities';
-import { customerTaskQueue, loadConfig, type Config } from './config';
+import { ConfigError, customerTaskQueue, loadConfig, type Config } from './config';
 import { createSql } from './db/client';
+import type { Logger } from 'pino';
 import { createLogger } from './lib/logger';
+import { RetryStopped, pause, retryUntilDone } from './lib/retry';
 import { openConfiguredRuleBook } from './services/rulesets/book';
 import { createMetrics } from './services/metrics';
 import { startOperations } from './services/operations';
@@ -125,34 +127,82 @@ export async function serveWorkerMetrics(config: Config, deps: ActivityDeps): Pr
 
 export { temporalAddress } from './config/temporal';
 
+/** Settings no retry can cure. */
+const cannotBeCured = (err: unknown): boolean => err instanceof ConfigError;
+
+/**
+ * A worker process until `stop` (SIGINT/SIGTERM). Start-up is retried while Temporal or Postgres
+ * cannot be reached, and workers that fail are made again: a service that restarts costs this
+ * process a pause, not its life. Its supervisor (docker's restart policy, the cluster topology's
+ * restarts) is only a backstop.
+ */
+export async function runWorkerProcess(config: Config, logger: Logger, stop: AbortSignal): Promise<void> {
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
+  const retry = <T>(what: string, step: () => Promise<T>) => retryUntilDone(what, step, { logger, signal: stop, permanent: cannotBeCured });
+  const tracing = configuredTracing(config);
+  const workflowBundle = await bundleWorkflows({ tracing: tracing !== null });
+  const sql = createSql(config.DATABASE_URL);
+  const temporal = temporalConnectionOptions(config);
+  const closers: (() => Promise<unknown>)[] = [];
+  try {
+    const connection = await retry(`connecting the worker to Temporal at ${temporal.address}`, () => NativeConnection.connect(temporal));
+    closers.push(() => connection.close());
+    const clientConnection = await retry(`connecting the client to Temporal at ${temporal.address}`, () => Connection.connect(temporal));
+    closers.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
+    const ruleBook = await retry('loading the rule book from Postgres', () => openConfiguredRuleBook(sql, config, logger));
+    closers.push(() => ruleBook.close());
+    const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
+    const stopMetrics = await serveWorkerMetrics(config, deps);
+    if (stopMetrics) closers.push(stopMetrics);
+    let operationsStarted = false;
+    while (!stop.aborted) {
+      const workers = await retry('creating the workers', () => createWorkers({ connection, config, deps, tracing, workflowBundle }));
+      if (!operationsStarted) await startOperations(deps);
+      operationsStarted = true;
+      logger.info({ taskQueues: workerTaskQueues(config), address: temporal.address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
+      const shutdown = () => shutdownWorkers(workers);
+      stop.addEventListener('abort', shutdown, { once: true });
+      if (stop.aborted) shutdown();
+      try {
+        await runWorkers(workers);
+        if (!stop.aborted) logger.warn('the workers stopped without being asked to; making them again');
+      } catch (err) {
+        if (!stop.aborted) logger.error({ err }, 'the workers failed; making them again');
+      } finally {
+        stop.removeEventListener('abort', shutdown);
+      }
+      await pause(1_000, stop);
+    }
+  } catch (err) {
+    if (!(err instanceof RetryStopped)) throw err;
+  } finally {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.warn({ err }, 'closing on the way out failed'));
+    await tracing?.shutdown();
+    await sql.end({ timeout: 5 });
+  }
+}
+
 async function main(): Promise<void> {
   const loaded = loadConfig();
   const logger = createLogger(loaded);
-  if (!loaded.DATABASE_URL) throw new Error('DATABASE_URL must be set to run a worker alone (npm start sets it up for you)');
   const config: Config = { ...loaded, TEMPORAL_METRICS_PORT: await coreMetricsPort(loaded, loaded.METRICS_PORT !== undefined) };
-  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', metricsPort: config.TEMPORAL_METRICS_PORT });
-  const sql = createSql(loaded.DATABASE_URL);
-  const temporal = temporalConnectionOptions(config);
-  const { address } = temporal;
-  const connection = await NativeConnection.connect(temporal);
-  const tracing = configuredTracing(config);
-  const client = new Client({ connection: await Connection.connect(temporal), namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
-  const ruleBook = await openConfiguredRuleBook(sql, config, logger);
-  const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
-  const workers = await createWorkers({ connection, config, deps, tracing, workflowBundle: await bundleWorkflows({ tracing: tracing !== null }) });
-  await startOperations(deps);
-  const stopMetrics = await serveWorkerMetrics(config, deps);
-  logger.info({ taskQueues: workerTaskQueues(config), address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
-  await runWorkers(workers);
-  await stopMetrics?.();
-  await ruleBook.close();
-  await tracing?.shutdown();
-  await sql.end();
+  // The signals are ours (shutdownSignals: []): a stop asked for during start-up ends the retrying.
+  installRuntime({ logLevel: config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN', metricsPort: config.TEMPORAL_METRICS_PORT, shutdownSignals: [] });
+  const stop = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (logger.info({ signal: sig }, 'stopping the worker'), stop.abort()));
+  // Workflows and activities are retried by Temporal: a promise nobody awaited that fails is a bug
+  // to find in the log, not a reason to drop every running task of this process.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'a promise failed with nobody waiting for it'));
+  await runWorkerProcess(config, logger, stop.signal);
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
 }

@@ -6,7 +6,7 @@
  */
 const layers = [
   { folder: 'domain', holds: "the program's rules as pure code: versioned rule sets, classification, commission, crediting, tax, refusals, identity rules, the association state machine. No I/O, no Temporal.", uses: [] },
-  { folder: 'lib', holds: 'small generic helpers: canonical hashing, tokens, ports, child processes, logging', uses: [] },
+  { folder: 'lib', holds: 'small generic helpers: canonical hashing, tokens, ports, child processes, logging, retrying', uses: [] },
   { folder: 'config', holds: 'the typed settings (every variable validated at start), binary lookup, rule book loading', uses: ['domain', 'lib'] },
   { folder: 'contracts', holds: "one contract per area (associations, orders, withdrawals): workflow IDs (the ID grammar), signals, updates, queries, message schemas, failure types; each area's typed Temporal client in its client.ts", uses: ['domain', 'lib'] },
   { folder: 'db', holds: 'the Postgres client, the embedded server, migrations, and repositories/: the SQL, one module per table group', uses: ['domain', 'contracts', 'lib', 'config'] },
