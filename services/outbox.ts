@@ -1,5 +1,6 @@
 /**
- * Delivering the outbox (docs/operations.md "Webhooks"): one round fans the new events out to
+ * Delivering the outbox (docs/operations.md "Webhooks"): one round folds the new ledger entries
+ * into their events (db/repositories/journal-fold.ts), fans the new events out to
  * each webhook's deliveries, then POSTs the deliveries that are due, each signed with its
  * webhook's secret (X-Signature: sha256=<HMAC-SHA256 of the body, hex>), carrying its stable event
  * ID. A 2xx is delivered; anything else is retried with exponential backoff until
@@ -10,9 +11,12 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config';
 import { claimDue, fanOut, nextDueInMs, recordAttempt, type ClaimedDelivery } from '../db/repositories/outbox';
+import { foldJournal } from '../db/repositories/journal-fold';
 import type { Deps } from './deps';
 
 const FAN_OUT_BATCH = 500;
+const FOLD_BATCH = 1_000;
+const FOLDS = 20;
 const CLAIM_LIMIT = 100;
 const PARALLEL = 8;
 
@@ -73,8 +77,10 @@ export interface RoundResult {
   nextDueInMs: number | null;
 }
 
-/** One round: fan out, then attempt what is due (PARALLEL at a time). */
+/** One round: fold the new ledger entries into their events, fan out, then attempt what is due (PARALLEL at a time). */
 export async function deliverRound(deps: Pick<Deps, 'sql' | 'config'>): Promise<RoundResult> {
+  // Folding keeps up with any rate the ledger writes at (a round folds up to FOLDS × FOLD_BATCH).
+  for (let i = 0; i < FOLDS && (await foldJournal(deps.sql, FOLD_BATCH)) === FOLD_BATCH; i++);
   const fannedOut = await fanOut(deps.sql, FAN_OUT_BATCH);
   const due = await claimDue(deps.sql, CLAIM_LIMIT, deps.config.WEBHOOK_TIMEOUT_SECONDS * 1000 + 30_000);
   let delivered = 0;

@@ -1,8 +1,8 @@
 /**
- * Events out (issue 14, item 4): the outbox is written by triggers in the transaction of each
- * ledger entry and order state change; the delivery workflow POSTs each event at least once, with a
- * stable event ID and an HMAC-SHA256 signature, to a real HTTP receiver started here; failures
- * are retried with backoff and the delivery log shows every attempt.
+ * Events out (issue 14, item 4): the outbox gets an event for each ledger entry (folded from the
+ * journal by the delivery round) and each order state change (a trigger, in its transaction); the
+ * delivery workflow POSTs each event at least once, with a stable event ID and an HMAC-SHA256
+ * signature, to a real HTTP receiver started here; failures are retried with backoff and the delivery log shows every attempt.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -80,9 +80,11 @@ test('every ledger entry and order state change reaches the webhooks, signed, at
   const order = await placed(h, orderMessage(customerId, { paidAmount: '99.00', placedAt: new Date(now).toISOString() }));
   await opsOrder(h, order.orderId, (x) => x.state === 'in_review');
 
-  // The outbox holds one event per entry, written with it.
-  const [{ missing }] = (await ctx.sql`SELECT count(*)::int AS missing FROM journal_entries j WHERE NOT EXISTS (SELECT FROM outbox_events e WHERE e.entry_id = j.id)`) as unknown as [{ missing: number }];
-  expect(missing).toBe(0);
+  // The delivery round folds every entry into one event of the outbox.
+  const unfolded = async () => ((await ctx.sql`SELECT count(*)::int AS n FROM journal_entries j WHERE NOT EXISTS (SELECT FROM outbox_events e WHERE e.entry_id = j.id)`) as unknown as [{ n: number }])[0].n;
+  await waitFor(unfolded, (n) => n === 0, 'every ledger entry to have its event');
+  const [{ doubled }] = (await ctx.sql`SELECT count(*)::int AS doubled FROM (SELECT entry_id FROM outbox_events WHERE entry_id IS NOT NULL GROUP BY entry_id HAVING count(*) > 1) d`) as unknown as [{ doubled: number }];
+  expect(doubled).toBe(0);
 
   const granted = await waitFor(
     async () => at('/flaky').filter((r) => r.headers['x-event-type'] === 'ledger.reward.granted'),

@@ -1,6 +1,6 @@
 /**
- * What the program's metrics read (services/metrics): the trigger-kept counters of 031 (ledger
- * entries and yunqi by kind, orders by state and reason) and small aggregates of the tables that
+ * What the program's metrics read (services/metrics): the counters of 031 (ledger entries and
+ * yunqi by kind, folded from the journal since 062; orders by state and reason, kept by triggers) and small aggregates of the tables that
  * are short by nature (withdrawals by status).
  */
 import type { Sql } from '../client';
@@ -13,10 +13,17 @@ export interface CounterRow {
   yunqi: number;
 }
 
+/** The counters, with the ledger entries not folded into them yet (above journal_horizon, 062):
+ * exact at every read, in one snapshot. */
 export async function counters(sql: Sql): Promise<CounterRow[]> {
   return sql<CounterRow[]>`
+    WITH unfolded AS (
+      SELECT 'ledger'::text AS metric, kind AS label1, ''::text AS label2, count(*) AS n,
+             coalesce(sum((SELECT coalesce(sum(x), 0) FROM unnest(amounts) x WHERE x > 0)), 0) AS yunqi
+        FROM journal_entries WHERE id > (SELECT through_id FROM journal_horizon) GROUP BY kind)
     SELECT metric, label1, label2, sum(n)::bigint AS n, sum(yunqi)::bigint AS yunqi
-      FROM ops_counters GROUP BY metric, label1, label2 ORDER BY metric, label1, label2`;
+      FROM (SELECT metric, label1, label2, n, yunqi FROM ops_counters UNION ALL SELECT * FROM unfolded) c
+     GROUP BY metric, label1, label2 ORDER BY metric, label1, label2`;
 }
 
 export interface WithdrawalStatusRow {

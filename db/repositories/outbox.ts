@@ -19,9 +19,10 @@ export interface WebhookRow {
 
 export async function insertWebhook(sql: Sql, w: { id: string; url: string; secret: string; eventTypes: string[]; description: string | null; createdBy: string }): Promise<WebhookRow> {
   const [row] = await sql<WebhookRow[]>`
-    INSERT INTO webhooks (id, url, secret, event_types, description, created_by, after_event_id)
+    INSERT INTO webhooks (id, url, secret, event_types, description, created_by, after_event_id, after_entry_id)
     VALUES (${w.id}, ${w.url}, ${w.secret}, ${w.eventTypes}, ${w.description}, ${w.createdBy},
-            (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_events_id_seq)) RETURNING *`;
+            (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM outbox_events_id_seq),
+            (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM journal_entries_id_seq)) RETURNING *`;
   return row!;
 }
 
@@ -45,7 +46,7 @@ export async function deleteWebhook(sql: Sql, id: string, by: string): Promise<W
 /**
  * Takes up to `batch` queued events (outbox_pending; SKIP LOCKED, so rounds running at once take
  * different ones), turns each into a delivery for every live webhook that wants it and was
- * registered before it was written, and removes them from the queue, all in one statement; answers how many
+ * registered before it was written (a ledger event: before its entry was), and removes them from the queue, all in one statement; answers how many
  * deliveries it made.
  */
 export async function fanOut(sql: Sql, batch: number): Promise<number> {
@@ -57,7 +58,7 @@ export async function fanOut(sql: Sql, batch: number): Promise<number> {
       INSERT INTO webhook_deliveries (webhook_id, event_id)
       SELECT w.id, e.id FROM taken t
         JOIN outbox_events e ON e.id = t.event_id
-        JOIN webhooks w ON w.deleted_at IS NULL AND e.id > w.after_event_id
+        JOIN webhooks w ON w.deleted_at IS NULL AND e.id > w.after_event_id AND (e.entry_id IS NULL OR e.entry_id > w.after_entry_id)
                        AND (cardinality(w.event_types) = 0 OR EXISTS (SELECT FROM unnest(w.event_types) p WHERE starts_with(e.type, p)))
       ORDER BY e.id, w.id
       ON CONFLICT DO NOTHING RETURNING 1)
