@@ -335,7 +335,7 @@ test('R-ATTR-4 R-ATTR-5 a click older than the latest applied click is placed in
   expect(await attribute({ customerId, placedAtMs: t - HOUR })).toMatchObject({ associated: true, ambassadorId: b.id });
   expect(await attribute({ customerId, placedAtMs: t + HOUR })).toMatchObject({ associated: true, ambassadorId: a.id });
   await workflowSettled(ctx, customerId);
-  await keepHistory(ctx.client.workflow.getHandle(associationWorkflowId(customerId)), 'customer-by-update-late-click-reordered');
+  await keepHistory(ctx.client.workflow.getHandle(associationWorkflowId(customerId)), 'customer-by-update-late-click-reordered-local-projection');
 });
 
 test('R-ATTR-1 bad input gets a 4xx with a reason: unknown usercode, malformed ids, future occurredAt, no token', async () => {
@@ -447,7 +447,7 @@ test('R-ATTR-4 the customer workflow replays deterministically from its recorded
   await postClick(h, { customerId, usercode: 'nosuchcode99', occurredAt: t });
   await opsAssociation(h, customerId, 7);
   const handle = ctx.client.workflow.getHandle(associationWorkflowId(customerId));
-  await keepHistory(handle, 'customer-by-update-switch-and-refusal');
+  await keepHistory(handle, 'customer-by-update-switch-and-refusal-local-projection');
   const history = await handle.fetchHistory();
   await expect(
     Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, history, associationWorkflowId(customerId)),
