@@ -9,7 +9,7 @@ import type { Sql } from '../db/client';
 import { createSql } from '../db/client';
 import { useDatabaseBefore } from './harness/database-before';
 import { migrate } from '../db/migrate';
-import { ambassador, postEntry, system, type EntryInput } from '../ledger';
+import { grantReward } from './harness/ledger-fixtures';
 import { counters } from '../db/repositories/ops-metrics';
 import { foldJournal } from '../db/repositories/journal-fold';
 import { fanOut, insertWebhook } from '../db/repositories/outbox';
@@ -21,18 +21,11 @@ beforeAll(() => {
 });
 
 let seq = 0;
-const grant = (amb: string, yunqi: number): EntryInput => {
-  const key = `fold-${++seq}`;
-  return {
-    idempotencyKey: key,
-    kind: 'reward.granted',
-    ambassadorId: amb,
-    orderId: `o-${key}`,
-    postings: [
-      { account: system('rewards_expense'), amountYunqi: -yunqi },
-      { account: ambassador(amb, 'pending'), amountYunqi: yunqi },
-    ],
-  };
+/** A reward.granted entry of a new order of `amb`; answers the order's id. */
+const grant = async (db: Sql, amb: string, yunqi: number): Promise<string> => {
+  const orderId = `o-fold-${++seq}`;
+  await grantReward(db, amb, orderId, yunqi);
+  return orderId;
 };
 const ledgerCounts = async () => (await counters(sql)).filter((c) => c.metric === 'ledger').map((c) => ({ kind: c.label1, n: Number(c.n), yunqi: Number(c.yunqi) }));
 const eventsPerEntry = async () =>
@@ -46,8 +39,8 @@ test('062 on a ledger written before it: nothing counted or sent twice; then eve
     INSERT INTO ambassadors (id, usercode, account_id, kind, display_name, real_name_verified, token_hash, joined_at, rule_set_version)
     SELECT id, id, 'acct-' || id, 'individual', id, true, 'hash-' || id, now(), '2024-06-01' FROM unnest(ARRAY['amb-a', 'amb-b']) AS id`;
   await sql`INSERT INTO webhooks (id, url, secret, created_by) VALUES ('wh_old', 'http://x/old', 's', 'ops')`;
-  await postEntry(sql, grant('amb-a', 100));
-  await postEntry(sql, grant('amb-a', 200));
+  await grant(sql, 'amb-a', 100);
+  await grant(sql, 'amb-a', 200);
   await migrate(sql);
   expect(await ledgerCounts()).toEqual([{ kind: 'reward.granted', n: 2, yunqi: 300 }]);
   expect(await foldJournal(sql, 100)).toBe(0);
@@ -55,7 +48,7 @@ test('062 on a ledger written before it: nothing counted or sent twice; then eve
 
   const later = await insertWebhook(sql, { id: 'wh_new', url: 'http://x/new', secret: 's', eventTypes: ['ledger.'], description: null, createdBy: 'ops' });
   expect(later.id).toBe('wh_new');
-  await postEntry(sql, grant('amb-b', 50));
+  const after = await grant(sql, 'amb-b', 50);
   // Counted before it is folded, and the same after: the metrics never miss or double an entry.
   expect(await ledgerCounts()).toEqual([{ kind: 'reward.granted', n: 3, yunqi: 350 }]);
   expect(await foldJournal(sql, 100)).toBe(1);
@@ -64,7 +57,7 @@ test('062 on a ledger written before it: nothing counted or sent twice; then eve
   expect(await eventsPerEntry()).toEqual([1, 1, 1]);
   await fanOut(sql, 100);
   expect((await deliveriesOf('wh_old')).length).toBe(3);
-  expect(await deliveriesOf('wh_new')).toEqual([`o-fold-3`]);
+  expect(await deliveriesOf('wh_new')).toEqual([after]);
 });
 
 test('an entry still being written holds the fold back until it commits; a transaction left open in another database does not', async () => {
@@ -87,12 +80,12 @@ test('an entry still being written holds the fold back until it commits; a trans
   let commit!: () => void;
   const committing = new Promise<void>((r) => (commit = r));
   const slow = sql.begin(async (tx) => {
-    await postEntry(tx as unknown as Sql, grant('amb-a', 7));
+    await grant(tx as unknown as Sql, 'amb-a', 7);
     written();
     await committing;
   });
   await inFlight;
-  await postEntry(sql, grant('amb-b', 11));
+  await grant(sql, 'amb-b', 11);
 
   // The entry in flight took its id before the one committed: the fold waits for it, and folds
   // nothing while it has not committed.
@@ -108,7 +101,7 @@ test('an entry still being written holds the fold back until it commits; a trans
   expect(await eventsPerEntry()).toEqual([1, 1, 1, 1, 1]);
 
   // With only the other database's transaction open, a new entry is folded at once.
-  await postEntry(sql, grant('amb-b', 1));
+  await grant(sql, 'amb-b', 1);
   expect(await foldJournal(sql, 100)).toBe(1);
   release();
   await other;

@@ -3,35 +3,19 @@
  * Postgres, the worker and the API. Readiness turns 200, the UI lists the namespace, SIGTERM leaves
  * no child behind, and a second start finds the data of the first.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { PROJECT_ROOT } from '../config';
 import { freePort } from './harness/ports';
+import { startNodeScript, type RunningScript } from './harness/node-script';
 
 jest.setTimeout(240_000);
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startScript(env: Record<string, string>): Started {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'start.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
+type Started = RunningScript;
+const startScript = (env: Record<string, string>): Started => startNodeScript(path.join('scripts', 'start.ts'), env);
 
 async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, what: string, run?: Started): Promise<void> {
   const deadline = Date.now() + timeoutMs;

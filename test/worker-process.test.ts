@@ -4,38 +4,20 @@
  * crashed and coming back): it waits, saying why, and works once they are there; SIGTERM stops it
  * with exit code 0. A worker that exits instead leaves its queue to its supervisor's restarts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { PROJECT_ROOT } from '../config';
 import { devServerExecutable } from '../config/binaries';
 import { createSql } from '../db/client';
 import { placeOrder } from '../contracts/orders/client';
 import { orderWorkflowId } from '../contracts/orders';
 import type { OrderStatus } from '../contracts/orders';
 import { freePort } from './harness/ports';
+import { startNodeScript, type RunningScript } from './harness/node-script';
 import { stopChild } from '../lib/child-process';
 
 jest.setTimeout(180_000);
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exitCode: Promise<number | null>;
-}
-
-function startWorker(env: Record<string, string>): Running {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exitCode };
-}
+type Running = RunningScript;
+const startWorker = (env: Record<string, string>): Running => startNodeScript('worker.ts', env);
 
 /** Waits until the worker has printed `text`; fails at once, with what it printed, if it exited. */
 async function printed(w: Running, text: string, timeoutMs = 60_000): Promise<void> {
@@ -87,6 +69,6 @@ test('a worker started before Temporal and Postgres are reachable waits for them
   expect(final.state).toBe('not_attributed');
 
   worker.child.kill('SIGTERM');
-  expect(await worker.exitCode).toBe(0);
+  expect(await worker.exited).toBe(0);
   worker = undefined;
 });
