@@ -2,7 +2,8 @@
  * The HTTP API alone, as one process of the production topology (`npm run start:cluster` runs
  * it; so can any machine behind a load balancer). It builds the same app as scripts/start.ts from
  * the same parts, against an existing Postgres (DATABASE_URL, migrated by `npm run migrate`) and
- * Temporal (TEMPORAL_ADDRESS). SIGINT/SIGTERM stop it: no new connections, open requests finish.
+ * Temporal (TEMPORAL_ADDRESS), waiting for them when they are away at its start. SIGINT/SIGTERM
+ * stop it: no new connections, open requests finish.
  */
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { ConfigError, loadConfig } from '../../config';
 import { temporalConnectionOptions } from '../../config/temporal';
 import { createSql } from '../../db/client';
 import { createLogger } from '../../lib/logger';
+import { RetryStopped, retryUntilDone } from '../../lib/retry';
 import { openConfiguredRuleBook } from '../../services/rulesets/book';
 
 async function main(): Promise<void> {
@@ -20,8 +22,23 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config, 'api');
   const sql = createSql(config.DATABASE_URL);
-  const ruleBook = await openConfiguredRuleBook(sql, config, logger);
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  // Postgres or Temporal away at the start (restarting, crashed): wait for them, saying why; a
+  // signal meanwhile stops the waiting (exit 0).
+  const starting = new AbortController();
+  const abortStart = () => starting.abort();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, abortStart);
+  const retry = <T>(what: string, step: () => Promise<T>) => retryUntilDone(what, step, { logger, signal: starting.signal, permanent: (err) => err instanceof ConfigError });
+  let ruleBook: Awaited<ReturnType<typeof openConfiguredRuleBook>>;
+  let connection: Connection;
+  try {
+    ruleBook = await retry('loading the rule book from Postgres', () => openConfiguredRuleBook(sql, config, logger));
+    connection = await retry(`connecting to Temporal at ${config.TEMPORAL_ADDRESS}`, () => Connection.connect(temporalConnectionOptions(config)));
+  } catch (err) {
+    if (!(err instanceof RetryStopped)) throw err;
+    await sql.end({ timeout: 5 });
+    process.exit(0);
+  }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, abortStart);
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ sql, client, config, logger, ruleBook });
   const server = await new Promise<Server>((resolve, reject) => {
