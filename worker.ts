@@ -155,11 +155,9 @@ export async function runWorkerProcess(config: Config, logger: Logger, stop: Abo
     const deps: ActivityDeps = { sql, client, config, logger, ruleBook };
     const stopMetrics = await serveWorkerMetrics(config, deps);
     if (stopMetrics) closers.push(stopMetrics);
-    let operationsStarted = false;
+    await startOperations(deps);
     while (!stop.aborted) {
       const workers = await retry('creating the workers', () => createWorkers({ connection, config, deps, tracing, workflowBundle }));
-      if (!operationsStarted) await startOperations(deps);
-      operationsStarted = true;
       logger.info({ taskQueues: workerTaskQueues(config), address: temporal.address, metrics: config.METRICS_PORT ? `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : null }, 'worker running');
       const shutdown = () => shutdownWorkers(workers);
       stop.addEventListener('abort', shutdown, { once: true });

@@ -8,8 +8,8 @@
  * for the next click without a timer (R-ATTR-6). Each batch of changes is mirrored to Postgres by
  * one idempotent activity (a local one, inside the workflow task, since patch
  * project-association-in-workflow-task), where orders read their attribution (R-ATTR-5); the
- * batch's activity settles again the orders a changed history may attribute differently. Deterministic: no I/O
- * here, the API resolves everything first.
+ * batch's activity settles again the orders a changed history may attribute differently.
+ * Deterministic: no I/O here, the API resolves everything first.
  */
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AssociationActivities } from '../activities/associations';

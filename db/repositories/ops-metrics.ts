@@ -1,7 +1,7 @@
 /**
  * What the program's metrics read (services/metrics): the counters of 031 (ledger entries and
- * yunqi by kind, folded from the journal since 062; orders by state and reason, kept by triggers) and small aggregates of the tables that
- * are short by nature (withdrawals by status).
+ * yunqi by kind, folded from the journal since 062; orders by state and reason, kept by triggers)
+ * and small aggregates of the tables that are short by nature (withdrawals by status).
  */
 import type { Sql } from '../client';
 

@@ -46,8 +46,8 @@ export async function deleteWebhook(sql: Sql, id: string, by: string): Promise<W
 /**
  * Takes up to `batch` queued events (outbox_pending; SKIP LOCKED, so rounds running at once take
  * different ones), turns each into a delivery for every live webhook that wants it and was
- * registered before it was written (a ledger event: before its entry was), and removes them from the queue, all in one statement; answers how many
- * deliveries it made.
+ * registered before it was written (a ledger event: before its entry was), and removes them
+ * from the queue, all in one statement; answers how many deliveries it made.
  */
 export async function fanOut(sql: Sql, batch: number): Promise<number> {
   const [{ created }] = (await sql`
