@@ -5,13 +5,16 @@
  * Invariants (asserted by the database, and by tests after every scenario):
  *  - every journal entry has at least two postings, on existing accounts in ascending id order,
  *    non-zero and summing to zero, and an ambassador's account only on an entry naming that
- *    ambassador (the row trigger journal_entries_apply checks each entry as it is inserted and
- *    applies it to the cached balances);
+ *    ambassador (the row trigger journal_entries_check checks each entry as it is inserted;
+ *    migration 063);
  *  - entries (with their postings) and accounts are never updated or deleted (triggers refuse
  *    it); a correction is a new entry that references the one it corrects (`reversesEntry`);
  *  - an idempotency key is applied at most once: posting the same key again returns the first
  *    entry and changes nothing (a retry never credits twice);
- *  - cached balances (account_balances) equal the sum of postings per account.
+ *  - a balance is the sum of its account's postings: account_balances holds it through a horizon,
+ *    the journal fold (the delivery round) adds the entries above it, and every reader adds the
+ *    entries not folded yet, so a read is exact whether or not a fold has run (migration 063).
+ *    An entry writes no balance row and locks none: no two entries ever wait on each other.
  *
  * Sign convention: every account's balance is the signed sum of its postings, and all balances
  * together sum to zero. Ambassador accounts hold positive balances (yunqi they have); the
@@ -19,8 +22,9 @@
  *
  * System accounts are spread over shards (migration 050): callers name one by kind
  * (`system('rewards_expense')`), and an entry's system postings go to the shard of its
- * ambassador (a hash, in the database), so entries of different ambassadors rarely share a
- * balance row; a kind's balance is the sum of its shards (systemBalance).
+ * ambassador (a hash, in the database); a kind's balance is the sum of its shards (systemBalance).
+ * Since balances are folded (063) no entry waits on a shard's row; the shards keep the fold's
+ * updates and the system balances spread as before.
  */
 import type { Sql } from '../db/client';
 
@@ -184,12 +188,11 @@ async function resolveAccounts(sql: Sql, refs: AccountRef[], shardKey: string | 
 /**
  * Posts one balanced entry, at most once per idempotency key, in one round trip once its
  * accounts are known (their ids are cached per pool): an INSERT of the entry row with its
- * postings as arrays in account-id order. The database trigger journal_entries_apply (migration
- * 007) checks the postings and adds them to the cached balances in that order, so concurrent
- * entries lock balance rows in one order. A key posted before answers its first entry with
- * `duplicate: true` and writes nothing (a second round trip, on replays only). One statement is
- * atomic on its own: call it on the pool, or inside the caller's transaction (`sql.begin`) when
- * it must be atomic with other writes.
+ * postings as arrays in account-id order. The database trigger journal_entries_check (migration
+ * 063) checks the postings; the balances follow by the journal fold. A key posted before answers
+ * its first entry with `duplicate: true` and writes nothing (a second round trip, on replays
+ * only). One statement is atomic on its own: call it on the pool, or inside the caller's
+ * transaction (`sql.begin`) when it must be atomic with other writes.
  */
 export async function postEntry(sql: Sql, entry: EntryInput): Promise<PostedEntry> {
   validateEntry(entry);
@@ -231,8 +234,8 @@ async function insertEntry(sql: Sql, entry: EntryInput, ids: number[]): Promise<
 
 /**
  * Many entries in one statement (ledger_post_entries), all or none; answers in the order given.
- * Balance rows are locked entry by entry (in account-id order within an entry): callers running
- * batches concurrently should give each batch disjoint accounts, or expect a deadlock error.
+ * No balance row is locked (balances are folded from the journal, 063), so concurrent batches
+ * never wait on each other's accounts.
  */
 export async function postEntries(sql: Sql, entries: EntryInput[]): Promise<PostedEntry[]> {
   if (entries.length === 0) return [];
@@ -246,23 +249,25 @@ export async function postEntries(sql: Sql, entries: EntryInput[]): Promise<Post
   }
 }
 
-/** Current balances of an ambassador's accounts (0 for accounts never used). */
+/** An ambassador's balances now (0 for accounts never used): each account's folded balance plus
+ * the entries above the balance horizon (database function ledger_ambassador_balances, 063). */
 export async function ambassadorBalances(sql: Sql, ambassadorId: string): Promise<Record<AmbassadorAccountKind, number>> {
   const rows = await sql<{ kind: AmbassadorAccountKind; balance_yunqi: number }[]>`
-    SELECT a.kind, b.balance_yunqi FROM ledger_accounts a JOIN account_balances b ON b.account_id = a.id
-     WHERE a.ambassador_id = ${ambassadorId}`;
+    SELECT kind, balance_yunqi FROM ledger_ambassador_balances(${ambassadorId})`;
   const out: Record<AmbassadorAccountKind, number> = { pending: 0, available: 0, reserved: 0, paid_out: 0 };
   for (const r of rows) out[r.kind] = r.balance_yunqi;
   return out;
 }
 
-/** A system account kind's balance: the sum of its shards (database function ledger_system_balance). */
+/** A system account kind's balance now: the sum of its shards, with the entries above the balance
+ * horizon (database function ledger_system_balance). */
 export async function systemBalance(sql: Sql, kind: SystemAccountKind): Promise<number> {
   const [row] = await sql<{ balance_yunqi: number }[]>`SELECT ledger_system_balance(${kind}) AS balance_yunqi`;
   return row?.balance_yunqi ?? 0;
 }
 
-/** Accounts whose cached balance disagrees with their postings (empty when the ledger is sound). */
+/** Accounts whose balance now disagrees with the sum of their postings (empty when the ledger is
+ * sound; `cached` is the folded balance plus the entries above the horizon). */
 export async function ledgerInconsistencies(sql: Sql): Promise<{ account_id: number | null; cached: number | null; computed: number }[]> {
   return sql`SELECT account_id, cached, computed FROM ledger_inconsistencies()`;
 }

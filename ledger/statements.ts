@@ -16,7 +16,7 @@ export interface LedgerLine {
 
 /** The ambassador's journal entries, newest first (keyset pagination on the entry id). Only
  * entries with a posting on one of this ambassador's accounts are listed; the database makes
- * every such entry name the ambassador (journal_entries_apply, migration 007), so the
+ * every such entry name the ambassador (journal_entries_check, migrations 007 and 063), so the
  * (ambassador_id, id) index finds them. */
 export async function ambassadorLedger(sql: Sql, ambassadorId: string, page: { limit: number; beforeEntryId?: number }): Promise<LedgerLine[]> {
   const before = page.beforeEntryId ?? Number.MAX_SAFE_INTEGER;

@@ -255,7 +255,12 @@ test('an idempotency key is applied at most once (and is unique in the database)
   const again = await postEntry(sql, entry);
   expect(again).toEqual({ entryId: first.entryId, duplicate: true });
   expect((await ambassadorBalances(sql, a.id)).available).toBe(500);
-  await expect(sql`INSERT INTO journal_entries (idempotency_key, kind, account_ids, amounts) VALUES (${entry.idempotencyKey}, 'x', '{}', '{}')`).rejects.toThrow(/unique/);
+  // Written by hand, the same entry again is refused by the unique key (the entry check passes it).
+  const [row] = await sql<{ account_ids: number[]; amounts: number[] }[]>`SELECT account_ids, amounts FROM journal_entries WHERE id = ${first.entryId}`;
+  await expect(
+    sql`INSERT INTO journal_entries (idempotency_key, kind, ambassador_id, account_ids, amounts)
+        VALUES (${entry.idempotencyKey}, 'x', ${a.id}, ${sql.array(row!.account_ids) as never}::bigint[], ${sql.array(row!.amounts) as never}::bigint[])`,
+  ).rejects.toThrow(/unique/);
 });
 
 test('the same key posted twenty times at once is applied once, and every caller gets its entry', async () => {

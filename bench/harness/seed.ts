@@ -5,7 +5,8 @@
  * writes), settled two-installment orders (recorded, cap room reserved, assessed, credited, with
  * their timelines) and their ledger entries (grant, two credits), and withdrawals paid out.
  * Orders of a batch run in one transaction, their statements pipelined; the ledger is written by
- * one writer in batches (postEntries), so batches never lock balance rows in opposite orders.
+ * one writer in batches (postEntries). No delivery round runs here, so the journal is not folded:
+ * balances are read with every entry above the horizon (migration 063).
  */
 import type { OrderPlaced, OrderState, TimelineEvent } from '../../contracts/orders';
 import type { Sql } from '../../db/client';

@@ -46,13 +46,14 @@ export async function withdrawalsNeedingAttention(sql: Sql, requestedBefore: Dat
      ORDER BY requested_at, id LIMIT ${limit}`;
 }
 
-/** Ambassadors whose cached available balance is below zero, largest debt first. */
+/** Ambassadors whose available balance now is below zero, largest debt first (ledger_balances_now,
+ * migration 063: the folded balances with the entries above the horizon). */
 export async function ambassadorsInDebt(sql: Sql, limit: number): Promise<{ ambassador_id: string; usercode: string; display_name: string; available_yunqi: number }[]> {
   return sql`
-    SELECT a.ambassador_id, m.usercode, m.display_name, b.balance_yunqi AS available_yunqi
-      FROM ledger_accounts a JOIN account_balances b ON b.account_id = a.id JOIN ambassadors m ON m.id = a.ambassador_id
-     WHERE a.kind = 'available' AND b.balance_yunqi < 0
-     ORDER BY b.balance_yunqi, a.ambassador_id LIMIT ${limit}`;
+    SELECT b.ambassador_id, m.usercode, m.display_name, b.balance_yunqi AS available_yunqi
+      FROM ledger_balances_now() b JOIN ambassadors m ON m.id = b.ambassador_id
+     WHERE b.kind = 'available' AND b.balance_yunqi < 0
+     ORDER BY b.balance_yunqi, b.ambassador_id LIMIT ${limit}`;
 }
 
 /** Customer ids starting with `prefix` that the system knows of (a record, an association or an
