@@ -8,7 +8,7 @@
 import type { Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { foldJournal } from '../db/repositories/journal-fold';
-import { ambassador, ambassadorBalances, ledgerEntryProblems, ledgerInconsistencies, postEntry, systemBalance } from '../ledger';
+import { ambassador, ambassadorBalances, ledgerEntryProblems, ledgerInconsistencies, postEntry, system, systemBalance } from '../ledger';
 import { lockAvailable } from '../ledger/locks';
 import { useDatabaseBefore } from './harness/database-before';
 import { clawback, creditInstallment, grantReward } from './harness/ledger-fixtures';
@@ -132,5 +132,23 @@ test('the fold leaves no entry out and none twice under concurrent writers', asy
   expect((await ambassadorBalances(sql, 'bf-b')).pending).toBe(expectedBefore.b.pending + 500);
   expect(await systemBalance(sql, 'rewards_expense')).toBe(-1300 - 700 + 800 - 1000);
   expect(await sql`SELECT count(*)::int AS n FROM journal_entries WHERE id > (SELECT balances_through_id FROM journal_horizon)`).toEqual([{ n: 0 }]);
+  await sound();
+});
+
+test('a correction names an entry that exists: the check refuses any other (the foreign key it replaces)', async () => {
+  const [granted] = await sql<{ id: number }[]>`SELECT id FROM journal_entries WHERE idempotency_key = 'order:bf-o3:granted'`;
+  const reversal = (key: string, reversesEntry: number) => ({
+    idempotencyKey: key,
+    kind: 'reward.voided',
+    ambassadorId: 'bf-b',
+    reversesEntry,
+    postings: [
+      { account: ambassador('bf-b', 'pending'), amountYunqi: -1 },
+      { account: system('rewards_expense'), amountYunqi: 1 },
+    ],
+  });
+  await expect(postEntry(sql, reversal('bf-rev-missing', granted!.id + 1_000_000))).rejects.toThrow(/reverses entry \d+, which does not exist/);
+  expect(await postEntry(sql, reversal('bf-rev', granted!.id))).toMatchObject({ duplicate: false });
+  expect(await sql`SELECT reverses_entry::int AS r FROM journal_entries WHERE idempotency_key = 'bf-rev'`).toEqual([{ r: granted!.id }]);
   await sound();
 });
