@@ -63,11 +63,17 @@ async function runNow(): Promise<RunView> {
   return run.body;
 }
 
-/** Triggers the Schedule and waits for the run it starts to finish; answers the latest run. */
+let lastTriggerSecond = 0;
+
+/** Triggers the Schedule and waits for the run it starts to finish; answers the latest run. The
+ * Schedule names a run's workflow by its start to the second: a trigger in the second of the one
+ * before would be refused as already running (and no run would start), so it waits for the next. */
 async function sweep(history?: string): Promise<RunView> {
   await ensureReconciliationSchedule(ctx.client, { taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, everySeconds: 86_400 });
   const finished = async () => (await ctx.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM reconciliation_runs WHERE finished_at IS NOT NULL`)[0]!.n;
   const before = await finished();
+  while (Math.floor(Date.now() / 1000) <= lastTriggerSecond) await new Promise((r) => setTimeout(r, 50));
+  lastTriggerSecond = Math.floor(Date.now() / 1000);
   await triggerReconciliation(ctx.client);
   await waitFor(finished, (n) => n > before, 'a scheduled sweep', 30_000);
   const res = await ops(request(h.app).get('/v1/ops/reconciliation'));
