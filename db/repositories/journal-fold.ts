@@ -1,6 +1,7 @@
 /**
- * The fold of the journal (062_ledger_events_folded.sql): the entries above the horizon are
- * counted into the metric counters and given their outbox events, in one transaction, once every
+ * The fold of the journal (062_ledger_events_folded.sql, 063_ledger_balances_folded.sql): the
+ * entries above the horizon are added to their accounts' balance rows, counted into the metric
+ * counters and given their outbox events, in one transaction, once every
  * transaction that could still write an entry at or below the bound has ended. The delivery round
  * runs it before its fan-out; the metrics add the entries above the horizon when they read.
  */
