@@ -15,10 +15,11 @@
 -- (journal_horizon.balances_through_id). The fold of 062 (journal_fold, run by the delivery round)
 -- adds the entries above it to the balance rows, one UPDATE per account per batch, and moves the
 -- horizon, in the transaction that writes their outbox events. A balance now is its row plus the
--- postings of the entries above the horizon (ledger_ambassador_balances, ledger_system_balance and
--- ledger_balances_now below): exact at every read, whether or not a fold
--- has run, since the row and the horizon change together and every entry at or below the horizon
--- had committed or rolled back when the fold took it (journal_fold_bound, 062).
+-- postings of the entries above the horizon (the view postings_unfolded, read by
+-- ledger_ambassador_balances, ledger_system_balance and ledger_balances_now below): exact at every
+-- read, whether or not a fold has run, since the row and the horizon change together and every
+-- entry at or below the horizon had committed or rolled back when the fold took it
+-- (journal_fold_bound, 062).
 --
 -- What this changes for writers: posting takes no balance row lock. The withdrawal lock (the
 -- ambassador's `available` row, SELECT ... FOR UPDATE in ledger/locks.ts) stays what serializes an
@@ -148,6 +149,13 @@ END $$;
 -- Balances now. Each is one statement's snapshot (STABLE: the horizon, the rows and the entries
 -- above the horizon are read together), so a fold committing meanwhile is seen whole or not at all.
 
+-- The postings that the balance rows do not hold yet: those of the entries above the horizon.
+CREATE VIEW postings_unfolded AS
+  SELECT j.id AS entry_id, j.ambassador_id, p.account_id, p.amount_yunqi
+    FROM journal_entries j
+   CROSS JOIN LATERAL unnest(j.account_ids, j.amounts) AS p(account_id, amount_yunqi)
+   WHERE j.id > (SELECT balances_through_id FROM journal_horizon);
+
 -- An ambassador's accounts: every entry touching them names the ambassador (the check above), so
 -- the entries above the horizon come from the (ambassador_id, id) index.
 CREATE FUNCTION ledger_ambassador_balances(p_ambassador text)
@@ -155,10 +163,8 @@ RETURNS TABLE (account_id bigint, kind text, balance_yunqi bigint) LANGUAGE sql 
   SELECT a.id, a.kind, (b.balance_yunqi + coalesce(t.delta, 0))::bigint
     FROM ledger_accounts a
     JOIN account_balances b ON b.account_id = a.id
-    LEFT JOIN (SELECT p.account_id, sum(p.amount) AS delta
-                 FROM journal_entries j CROSS JOIN LATERAL unnest(j.account_ids, j.amounts) AS p(account_id, amount)
-                WHERE j.ambassador_id = p_ambassador AND j.id > (SELECT balances_through_id FROM journal_horizon)
-                GROUP BY p.account_id) t ON t.account_id = a.id
+    LEFT JOIN (SELECT u.account_id, sum(u.amount_yunqi) AS delta FROM postings_unfolded u
+                WHERE u.ambassador_id = p_ambassador GROUP BY u.account_id) t ON t.account_id = a.id
    WHERE a.ambassador_id = p_ambassador;
 $$;
 
@@ -168,19 +174,14 @@ RETURNS TABLE (account_id bigint, ambassador_id text, kind text, balance_yunqi b
   SELECT a.id, a.ambassador_id, a.kind, (b.balance_yunqi + coalesce(t.delta, 0))::bigint
     FROM ledger_accounts a
     JOIN account_balances b ON b.account_id = a.id
-    LEFT JOIN (SELECT p.account_id, sum(p.amount) AS delta
-                 FROM journal_entries j CROSS JOIN LATERAL unnest(j.account_ids, j.amounts) AS p(account_id, amount)
-                WHERE j.id > (SELECT balances_through_id FROM journal_horizon)
-                GROUP BY p.account_id) t ON t.account_id = a.id;
+    LEFT JOIN (SELECT u.account_id, sum(u.amount_yunqi) AS delta FROM postings_unfolded u GROUP BY u.account_id) t ON t.account_id = a.id;
 $$;
 
 -- A system kind's balance: its shards' rows plus the entries above the horizon.
 CREATE OR REPLACE FUNCTION ledger_system_balance(p_kind text) RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT (coalesce(sum(b.balance_yunqi), 0) + coalesce((
-           SELECT sum(p.amount)
-             FROM journal_entries j CROSS JOIN LATERAL unnest(j.account_ids, j.amounts) AS p(account_id, amount)
-            WHERE j.id > (SELECT balances_through_id FROM journal_horizon)
-              AND p.account_id IN (SELECT id FROM ledger_accounts WHERE ambassador_id IS NULL AND kind = p_kind)), 0))::bigint
+           SELECT sum(u.amount_yunqi) FROM postings_unfolded u
+            WHERE u.account_id IN (SELECT id FROM ledger_accounts WHERE ambassador_id IS NULL AND kind = p_kind)), 0))::bigint
     FROM ledger_accounts a JOIN account_balances b ON b.account_id = a.id
    WHERE a.ambassador_id IS NULL AND a.kind = p_kind;
 $$;
