@@ -29,9 +29,10 @@ import os from 'node:os';
 import { createSql, type Sql } from '../db/client';
 import { migrate } from '../db/migrate';
 import { foldJournal } from '../db/repositories/journal-fold';
+import { FOLD_BATCH } from '../services/outbox';
 import { ambassador, ledgerEntryProblems, ledgerInconsistencies, postEntries, postEntry, system, type EntryInput } from '../ledger';
 import { CpuMeter, loaded, machineLine, type CpuUse } from './harness/machine';
-import { fmt, interleaved, median } from './harness/measure';
+import { fmt, interleaved, median, sleep } from './harness/measure';
 import { Summary } from './harness/report';
 import { runMain, startPostgres, type Teardown } from './harness/setup';
 
@@ -40,8 +41,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '8,32').split(',').map(Number);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5);
-/** The delivery round's batch (services/outbox.ts). */
-const FOLD_BATCH = 1_000;
 const GOALS = { single: 0.5, grant: 0.5, grantScaling: 0.8 };
 const AMBASSADORS_PER_WORKER = 50;
 
@@ -93,9 +92,9 @@ interface Case {
 /** Folds until nothing is left (or `until` says stop, when the fold has caught up). */
 async function folding(fold: () => Promise<number>, until: () => boolean): Promise<void> {
   for (;;) {
-    const n = await fold();
-    if (n < FOLD_BATCH && until()) return;
-    if (n < FOLD_BATCH) await new Promise((r) => setTimeout(r, 50));
+    if ((await fold()) === FOLD_BATCH) continue;
+    if (until()) return;
+    await sleep(50);
   }
 }
 

@@ -15,7 +15,8 @@ import { foldJournal } from '../db/repositories/journal-fold';
 import type { Deps } from './deps';
 
 const FAN_OUT_BATCH = 500;
-const FOLD_BATCH = 1_000;
+/** Entries a fold takes at a time (bench:ledger folds as the round does). */
+export const FOLD_BATCH = 1_000;
 const FOLDS = 20;
 const CLAIM_LIMIT = 100;
 const PARALLEL = 8;
